@@ -1,0 +1,2 @@
+def test_partnership_fixture_builds(partnership):
+    assert partnership.practitioner.agency == partnership.mental_health

@@ -1,0 +1,1 @@
+"""Display-ready values for the sharing pages, by area."""
