@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+import time_machine
 
 from joinedup.audit.models import ChangeEvent
+from joinedup.core import clock
 from joinedup.core.errors import ValidationFailed
 from joinedup.core.tests.helpers import actor
 from joinedup.people import services
@@ -13,7 +15,14 @@ from joinedup.people.tests.factories import InvolvementFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+# A fixed day, so that "today" and "tomorrow" cannot change under a run that crosses midnight.
+TODAY = datetime.date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def _midday():
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 12, 0, tzinfo=clock.LONDON), tick=False):
+        yield
 
 
 @pytest.fixture
