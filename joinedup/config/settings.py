@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "joinedup.sharing",
     "joinedup.referrals",
     "joinedup.crisis",
+    "joinedup.actions",
+    "joinedup.forums",
     "joinedup.api",
     "joinedup.web",
     # The synthetic data generator; its persona switcher is routed only in DEMO_MODE (ADR 0002).

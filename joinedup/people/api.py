@@ -133,7 +133,15 @@ class SectionRecordOut(RecordMeta):
 
 
 # Sections that apps above the people API add to the person (sharing.registry).
-EXTRA_SECTIONS = ("referrals", "signpostings", "crisis_contacts")
+EXTRA_SECTIONS = (
+    "referrals",
+    "signpostings",
+    "crisis_contacts",
+    "actions",
+    "agenda_items",
+    "forum_research",
+    "case_discussions",
+)
 
 
 class PersonOut(Schema):
@@ -152,6 +160,10 @@ class PersonOut(Schema):
     referrals: list[SectionRecordOut] = []
     signpostings: list[SectionRecordOut] = []
     crisis_contacts: list[SectionRecordOut] = []
+    actions: list[SectionRecordOut] = []
+    agenda_items: list[SectionRecordOut] = []
+    forum_research: list[SectionRecordOut] = []
+    case_discussions: list[SectionRecordOut] = []
 
 
 class PersonSummary(Schema):

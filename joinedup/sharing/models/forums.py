@@ -4,6 +4,7 @@ case. The forums app builds meetings, agendas and minutes on top (ADR 0005)."""
 from django.db import models
 from django.db.models import Q
 
+from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
 from joinedup.core import clock
 from joinedup.core.models import BaseModel
@@ -27,6 +28,15 @@ class Forum(BaseModel):
         "sharing.Agreement", null=True, blank=True, on_delete=models.PROTECT, related_name="forums"
     )
     active = models.BooleanField(default=True)
+    terms_of_reference = models.TextField(blank=True)
+    referral_criteria = models.TextField(blank=True, help_text="Who the forum takes, checked on each referral")
+    confidentiality_statement = models.TextField(blank=True, help_text="Read out at the start of every meeting")
+    chair = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    coordinator = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The seeds' guide for a case discussion is 10 to 15 minutes; the agenda warns when it will not fit.
+    minutes_per_case = models.PositiveSmallIntegerField(default=12)
+    # For the SafeLives comparison (cases per 10,000 adult women a year), where a partnership knows it.
+    adult_women_population = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -42,6 +52,13 @@ class ForumMembership(BaseModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="forum_memberships")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField(null=True, blank=True)
+    # The seeds: a representative empowered to decide, and a single point of contact reachable between
+    # meetings (a named person or a team inbox).
+    representative = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    representative_confirmed_on = models.DateField(null=True, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True, help_text="A person or a team inbox")
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["agency", "forum"], name="forum_membership_agency")]

@@ -81,6 +81,10 @@ REFERRAL_RECORD = "referrals.referral"  # the referrer's record of a referral (i
 LEAD_AGENCY = "people.leadagency"
 SIGNPOSTING = "referrals.signposting"
 CRISIS_CONTACT = "crisis.crisiscontact"  # may have no person yet: then only its own agency can read it
+ACTION = "actions.action"
+AGENDA_ITEM = "forums.agendaitem"
+RESEARCH = "forums.research"
+CASE_DISCUSSION = "forums.casediscussion"
 RECORD_MODELS = (
     LEAD_AGENCY,
     ALIAS,
@@ -94,6 +98,10 @@ RECORD_MODELS = (
     REFERRAL_RECORD,
     SIGNPOSTING,
     CRISIS_CONTACT,
+    ACTION,
+    AGENDA_ITEM,
+    RESEARCH,
+    CASE_DISCUSSION,
 )
 # The sections of the person page and of the API's person, by record kind.
 SECTIONS = {
@@ -109,6 +117,10 @@ SECTIONS = {
     REFERRAL_RECORD: "referrals",
     SIGNPOSTING: "signpostings",
     CRISIS_CONTACT: "crisis_contacts",
+    ACTION: "actions",
+    AGENDA_ITEM: "agenda_items",
+    RESEARCH: "forum_research",
+    CASE_DISCUSSION: "case_discussions",
 }
 
 # Grounds.

@@ -29,9 +29,11 @@ from hypothesis import strategies as st
 from joinedup.accounts.models import Role
 from joinedup.accounts.models import RoleGrant as RoleGrantRow
 from joinedup.accounts.models import User as UserRow
+from joinedup.actions.models import Action
 from joinedup.agencies.models import Agency as AgencyRow
 from joinedup.agencies.models import Team
 from joinedup.crisis.models import CrisisContact
+from joinedup.forums.models import AgendaItem, CaseDiscussion, Meeting, Research
 from joinedup.people.models import Address, Alias, ContactDetail, LeadAgency, LocalIdentifier, Person
 from joinedup.people.models import Involvement as InvolvementRow
 from joinedup.referrals.models import Pathway, Signposting, UrgencyLevel
@@ -241,6 +243,10 @@ def _person(d: _Draws, agency_kind: dict[str, str], forums: tuple[Forum, ...]) -
         (oracle.REFERRAL_RECORD, 1),
         (oracle.SIGNPOSTING, 1),
         (oracle.CRISIS_CONTACT, 1),
+        (oracle.ACTION, 1),
+        (oracle.AGENDA_ITEM, 1),
+        (oracle.RESEARCH, 1),
+        (oracle.CASE_DISCUSSION, 1),
     ):
         facts.records.extend(d.record(model, person) for _ in range(d.draw(st.integers(0, most))))
     for _ in range(d.draw(st.integers(0, 3))):
@@ -356,6 +362,15 @@ class Built:
     forums: dict[str, ForumRow] = field(default_factory=dict)
     pathway: Pathway | None = None  # the one pathway every referral record goes through
 
+    @cached_property
+    def meeting(self) -> Meeting:
+        """A meeting of a forum with no members and no agreement, so it grounds nothing: a place
+        for agenda items, research and discussions to hang from."""
+        host = next(iter(self.agencies.values()))
+        forum = ForumRow.objects.create(name="A forum of no one", kind="other", host=host)
+        now = self.world.now
+        return Meeting.objects.create(forum=forum, starts_at=now, ends_at=now + timedelta(hours=2))
+
     def ref(self, key: str) -> str:
         row = self.rows[key]
         return f"{row._meta.label_lower}:{row.pk}"
@@ -407,6 +422,14 @@ def _record_row(built: Built, author: UserRow, record: Record, **extra: Any) -> 
             caller_description="" if record.person else f"Caller {record.key}",
             presenting_need=record.key,
         ),
+        oracle.ACTION: lambda: Action(
+            description=record.key, owner_agency=built.agencies[record.recorded_by], due_on=built.world.today
+        ),
+        oracle.AGENDA_ITEM: lambda: AgendaItem(meeting=built.meeting, kind="new"),
+        oracle.RESEARCH: lambda: Research(
+            meeting=built.meeting, knows=record.key, submitted_by=author, submitted_at=built.world.now
+        ),
+        oracle.CASE_DISCUSSION: lambda: CaseDiscussion(meeting=built.meeting, summary=record.key),
     }
     row = models[record.model]() if record.model in models else extra.pop("row")
     row.person = built.rows[record.person] if record.person else None
