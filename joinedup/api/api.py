@@ -3,10 +3,12 @@
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
+from joinedup.actions.api import router as actions_router
 from joinedup.agencies.api import router as agencies_router
 from joinedup.api import problems
 from joinedup.api.auth import BearerToken, SessionWithMfa
 from joinedup.crisis.api import router as crisis_router
+from joinedup.forums.api import router as forums_router
 from joinedup.people.api import router as people_router
 from joinedup.referrals.api import pathways_router
 from joinedup.referrals.api import router as referrals_router
@@ -27,6 +29,8 @@ api.add_router("/people", people_router)
 api.add_router("/crisis", crisis_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/pathways", pathways_router)
+api.add_router("/forums", forums_router)
+api.add_router("/actions", actions_router)
 
 
 def urlpatterns() -> list[URLPattern | URLResolver]:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("hsds/", include("joinedup.agencies.directory.urls")),
     path("people/", include("joinedup.people.urls")),
     path("crisis/", include("joinedup.crisis.urls")),
+    path("forums/", include("joinedup.forums.urls")),
+    path("actions/", include("joinedup.actions.urls")),
     path("", include("joinedup.sharing.urls")),
     path("", include("joinedup.referrals.urls")),
     path("api/v1/", include((api_urlpatterns(), "api"), namespace="api")),

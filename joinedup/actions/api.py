@@ -1,0 +1,5 @@
+"""API: actions."""
+
+from ninja import Router
+
+router = Router(tags=["actions"])

@@ -1,0 +1,5 @@
+"""API: agenda items, research and attendance."""
+
+from ninja import Router
+
+router = Router(tags=["forums"])

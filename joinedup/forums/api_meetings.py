@@ -1,0 +1,5 @@
+"""API: forums, members and meetings."""
+
+from ninja import Router
+
+router = Router(tags=["forums"])

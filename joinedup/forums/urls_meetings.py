@@ -1,0 +1,5 @@
+"""Forum, membership and meeting pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
