@@ -63,7 +63,7 @@ def _remind(action: Action, kind: ReminderKind) -> bool:
     """Send one reminder unless it was sent already; the claim and the email stand or fall together."""
     recipients = _recipients(action)
     if not recipients:
-        logger.info("No email address for the owner of action %s: no %s reminder sent", action.pk, kind)
+        logger.warning("No email address for the owner of action %s: no %s reminder sent", action.pk, kind)
         return False
     with transaction.atomic():
         if services.reminder_record(SYSTEM, action=action, kind=kind, recipients=recipients) is None:
