@@ -10,8 +10,6 @@ from django.views.decorators.http import require_http_methods
 
 from joinedup.accounts.actors import request_actor
 from joinedup.accounts.rules import Permission, has_permission
-from joinedup.actions import presenters as action_presenters
-from joinedup.core import clock
 from joinedup.core.errors import NotFound, ValidationFailed
 from joinedup.core.forms import add_domain_errors
 from joinedup.people import presenters, selectors, services
@@ -70,7 +68,7 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "consents": sharing_presenters.consent_items(access.section("consents"), actor.agency_id, presenters.why),
         "case_notes": sharing_presenters.case_note_items(access.section("case_notes"), presenters.why),
         "referrals": access.section("referrals"),
-        "actions": action_presenters.items(access.section("actions"), clock.today()),
+        "actions": access.section("actions"),
     }
     return render(request, "people/detail.jinja", context)
 
