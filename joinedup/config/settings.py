@@ -265,12 +265,16 @@ _SMTP_OPTIONS = {
     "use_tls": env_bool("EMAIL_USE_TLS", False),
     "timeout": 30,
 }
-MAILERS = {
-    "default": {
-        "BACKEND": _EMAIL_BACKEND,
-        "OPTIONS": _SMTP_OPTIONS if _EMAIL_BACKEND.endswith("smtp.EmailBackend") else {},
-    }
-}
+# The file backend (one file per message, in EMAIL_FILE_PATH) suits a staging server or a test of the task worker.
+_EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+_MAIL_OPTIONS: dict[str, object] = {}
+if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = _SMTP_OPTIONS
+elif _EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    _MAIL_OPTIONS = {"file_path": _EMAIL_FILE_PATH}
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
+# Where people open joinedup: links in emails (sent by background tasks, outside any request) start here.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "joinedup <no-reply@joinedup.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

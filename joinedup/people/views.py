@@ -68,6 +68,7 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "consents": sharing_presenters.consent_items(access.section("consents"), actor.agency_id, presenters.why),
         "case_notes": sharing_presenters.case_note_items(access.section("case_notes"), presenters.why),
         "referrals": access.section("referrals"),
+        "actions": access.section("actions"),
     }
     return render(request, "people/detail.jinja", context)
 

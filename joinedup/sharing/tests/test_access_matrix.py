@@ -13,6 +13,7 @@ from django.utils import timezone
 from joinedup.accounts.models import Role, RoleGrant
 from joinedup.accounts.roles import RoleCode
 from joinedup.accounts.tests.factories import UserFactory
+from joinedup.actions import services as action_services
 from joinedup.core.tests.helpers import actor
 from joinedup.core.vocabulary import Category, Purpose
 from joinedup.crisis import services as crisis
@@ -78,6 +79,9 @@ SEEN_BY = {
     "referrals/{referral}/close": {"agreement_only"},
     "referrals/{referral}/withdraw": {"own"},  # the referrer withdraws
     "referrals/{referral}/again": {"own"},  # (back to the referral: still open)
+    # Actions: the setter's record (coordination), which an involved agency also sees; GET shows the forms.
+    "actions/{action}/": {"own", "own_ig_lead", "volunteer"},
+    "api/v1/actions/{action}": {"own", "own_ig_lead", "volunteer"},
 }
 
 
@@ -137,6 +141,14 @@ def world(partnership, settings):
         referred_by=p.practitioner,
     )
     referral_services.referral_send(mh, referral_id=referral.pk)
+    action = action_services.action_create(
+        mh,
+        person=person,
+        description="Matrix action",
+        owner_agency=p.mental_health,
+        due_on=datetime.date.today() + datetime.timedelta(days=7),
+        source="plan",
+    )
     export = SubjectAccessExport.objects.create(
         person=person,
         agency=p.mental_health,
@@ -172,6 +184,7 @@ def world(partnership, settings):
         "contact": contact.pk,
         "linked_contact": linked_contact.pk,
         "referral": referral.pk,
+        "action": action.pk,
     }
     return users, ids
 

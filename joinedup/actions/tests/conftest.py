@@ -1,0 +1,1 @@
+from joinedup.forums.tests.conftest import conference  # noqa: F401
