@@ -178,7 +178,8 @@ def meeting_move(
             meeting.venue if venue is UNSET else venue.strip(),
             meeting.video_link if video_link is UNSET else video_link.strip(),
         )
-        _check_place(*place, errors)
+        if place != (meeting.venue, meeting.video_link):  # an unchanged place is not checked again
+            _check_place(*place, errors)
         if errors:
             raise ValidationFailed(errors)
         before = snapshot(meeting)
