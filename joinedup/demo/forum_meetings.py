@@ -2,6 +2,7 @@
 single point of contact, a cadence, and its meetings for the next 3 months. Deterministic from the
 day it runs; no invitations are sent (nobody is listening at a demo address)."""
 
+import uuid
 from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -30,7 +31,7 @@ def _first(today: datetime, weekday: int, at: time, cadence: str) -> datetime:
     return datetime.combine(day, at, tzinfo=clock.LONDON)
 
 
-def _staff(agency_id: object, role: RoleCode) -> User | None:
+def _staff(agency_id: uuid.UUID, role: RoleCode) -> User | None:
     """The agency's first user with the role, or (for agencies without it) its first user at all."""
     staff = User.objects.filter(agency_id=agency_id).order_by("username")
     return staff.filter(role_grants__role__code=role).first() or staff.first()
