@@ -39,6 +39,7 @@ from joinedup.agencies.models import Agency, ContactPoint, ContactPointKind, Tea
 from joinedup.audit.services import record_change
 from joinedup.core import clock
 from joinedup.core.actor import SYSTEM
+from joinedup.demo.forum_meetings import seed_forum_meetings
 from joinedup.demo.partnership import (
     AGENCIES,
     AGREEMENTS,
@@ -84,7 +85,7 @@ from joinedup.sharing.models import (
 
 # Bump when what `generate` makes of people, their records or the sharing between agencies changes:
 # `make bench` keeps one database per size and seed and remakes it only when this differs.
-DATA_VERSION = 2
+DATA_VERSION = 3
 DEMO_PASSWORD = "joinedup-demo-2026"  # noqa: S105 (synthetic demo accounts only)
 DEMO_DOMAIN = "northshire.example"
 BATCH = 5000  # people per transaction
@@ -864,6 +865,7 @@ def generate(*, people: int = 500, seed: int = 2026, workers: int | None = None)
         refs = _users(gen, agencies, people)
         forums = _sharing(gen, refs)
         seed_forum_pathways(Forum.objects.all())
+        seed_forum_meetings(gen.now)
     made = {"agencies": len(agencies), "users": User.objects.count(), "people": people}
     maker = _People(gen, refs, forums)
     jobs = [(n, min(BATCH, people - n * BATCH)) for n in range(math.ceil(people / BATCH))]

@@ -10,6 +10,7 @@ from joinedup.agencies.models import Agency, ContactPoint, Team
 from joinedup.core import clock
 from joinedup.demo import services
 from joinedup.demo.partnership import AGENCIES
+from joinedup.forums.models import Meeting, MeetingSeries
 from joinedup.people.models import Address, Alias, ContactDetail, Involvement, LeadAgency, LocalIdentifier, Person
 from joinedup.people.nhs_numbers import normalise
 from joinedup.referrals.models import Pathway
@@ -83,6 +84,8 @@ def _wipe() -> None:
         ContactDetail,
         LocalIdentifier,
         Person,
+        Meeting,
+        MeetingSeries,
         ForumMembership,
         Pathway,
         Forum,
@@ -214,3 +217,12 @@ def test_the_demo_pathways_include_community_triage_joint_working_housing_and_ea
     assert {n for n in names if n.startswith("Joint working")}
     forums = set(Forum.objects.values_list("pk", flat=True))
     assert set(Pathway.objects.filter(kind="forum").values_list("forum_id", flat=True)) == forums
+
+
+def test_demo_forums_have_a_calendar_and_named_representatives():
+    services.generate(people=25, seed=3)
+    for forum in Forum.objects.all():
+        assert forum.coordinator_id is not None
+        assert Meeting.objects.filter(forum=forum, series__isnull=False).count() >= 2
+    current = ForumMembership.objects.filter(ends_at__isnull=True)
+    assert current.exists() and not current.filter(contact_email="").exists()
