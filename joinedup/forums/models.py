@@ -180,3 +180,32 @@ class CaseDiscussion(PersonRecord):
     class Meta:
         indexes = [models.Index(fields=["person", "recorded_by"], name="discussion_person_agency")]
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_discussion_per_meeting")]
+
+
+class MinutesStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being written"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class MinutesCopy(BaseModel):
+    """One member agency's copy of a meeting's minutes, holding only the cases that agency may read.
+
+    Not a person record: it is a document built through the policy as that agency, and only that
+    agency's members may download it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="minutes_copies")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+    # Which user the copy was read as (the agency's representative), for the audit trail's sake.
+    read_as = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "minutes copies"
+        constraints = [models.UniqueConstraint(fields=["meeting", "agency"], name="one_minutes_copy_per_agency")]

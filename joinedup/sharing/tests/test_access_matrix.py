@@ -17,11 +17,20 @@ from joinedup.actions import services as action_services
 from joinedup.core.tests.helpers import actor
 from joinedup.core.vocabulary import Category, Purpose
 from joinedup.crisis import services as crisis
+from joinedup.forums.models import Meeting
+from joinedup.forums.services import agenda
 from joinedup.people.tests.factories import ContactDetailFactory, InvolvementFactory, PersonFactory
 from joinedup.referrals import services as referral_services
 from joinedup.referrals.tests.factories import PathwayFactory
 from joinedup.sharing import services
-from joinedup.sharing.models import Agreement, AgreementScope, AgreementSignoff, SubjectAccessExport
+from joinedup.sharing.models import (
+    Agreement,
+    AgreementScope,
+    AgreementSignoff,
+    Forum,
+    ForumMembership,
+    SubjectAccessExport,
+)
 from joinedup.sharing.services import ProvisionSpec
 from joinedup.web.tests.test_url_walk import ROUTES as walk_routes_list
 
@@ -82,6 +91,9 @@ SEEN_BY = {
     # Actions: the setter's record (coordination), which an involved agency also sees; GET shows the forms.
     "actions/{action}/": {"own", "own_ig_lead", "volunteer"},
     "api/v1/actions/{action}": {"own", "own_ig_lead", "volunteer"},
+    # Forums: only the organiser (here mental health's practitioner chairs) runs a case or edits the agenda.
+    "forums/meetings/{meeting}/cases/{agenda_item}": {"own"},
+    "forums/meetings/{meeting}/agenda/{agenda_item}/remove": {"own"},  # (back to the agenda)
 }
 
 
@@ -176,7 +188,15 @@ def world(partnership, settings):
     received = {"channel": "phone", "received_at": timezone.now(), "presenting_need": "Distressed"}
     contact = crisis.contact_log(crisis_worker, caller_description="Caller from a phone box", **received)
     linked_contact = crisis.contact_log(crisis_worker, person_id=person.pk, **received)
+    forum = Forum.objects.create(name="Matrix forum", kind="other", host=p.mental_health, chair=p.practitioner)
+    ForumMembership.objects.create(forum=forum, agency=p.mental_health, starts_at=timezone.now())
+    services.forum_case_open(mh, forum=forum, person=person)
+    starts = timezone.now() + datetime.timedelta(days=7)
+    meeting = Meeting.objects.create(forum=forum, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
+    agenda_item = agenda.agenda_add(mh, meeting=meeting, person=person, kind="new", risk_level=3)
     ids = {
+        "meeting": meeting.pk,
+        "agenda_item": agenda_item.pk,
         "p": person.pk,
         "consent": consent.pk,
         "involvement": involvement.pk,
@@ -190,7 +210,7 @@ def world(partnership, settings):
 
 
 # Routes that take only POST: the matrix posts an empty form to them instead.
-POSTED = {"people/{p}/emergency-access/end"}
+POSTED = {"people/{p}/emergency-access/end", "forums/meetings/{meeting}/agenda/{agenda_item}/remove"}
 
 CASES = [(route, persona) for route in SEEN_BY for persona in PERSONAS]
 
