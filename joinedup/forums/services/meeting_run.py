@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db import transaction
 
-from joinedup.accounts.models import User
 from joinedup.actions.models import Action, ActionSource
+from joinedup.actions.services import action_create
 from joinedup.agencies.models import Agency
 from joinedup.audit.services import record_change, record_write, snapshot
 from joinedup.core import clock
@@ -200,29 +200,6 @@ def forum_lead_agree(actor: Actor, *, item_id: uuid.UUID, agency_id: uuid.UUID |
     return lead
 
 
-def _create_action(
-    actor: Actor, *, item: AgendaItem, description: str, owner_agency: Agency, owner_user: User | None, due_on: date
-) -> Action:
-    # TODO(merge): use actions.services.action_create once the actions branch is merged.
-    meeting = item.meeting
-    action = Action(
-        person_id=item.person_id,
-        recorded_by_id=meeting.forum.host_id,
-        category=Action.DEFAULT_CATEGORY,
-        description=description,
-        owner_agency=owner_agency,
-        owner_user=owner_user,
-        due_on=due_on,
-        source=ActionSource.FORUM,
-        source_ref=f"forums.agendaitem:{item.pk}",
-        source_label=f"{meeting.forum.name}, {format_date(meeting.starts_at)}",
-        set_by_id=actor.user_id,
-    )
-    with transaction.atomic():
-        _save(actor, action, "action_create", None)
-    return action
-
-
 def forum_action_agree(
     actor: Actor, *, item_id: uuid.UUID, description: str, owner_agency_id: uuid.UUID | None, due_on: date | None
 ) -> Action:
@@ -241,8 +218,16 @@ def forum_action_agree(
     if errors:
         raise ValidationFailed(errors)
     assert owner is not None and due_on is not None
-    return _create_action(
-        actor, item=item, description=description.strip(), owner_agency=owner, owner_user=None, due_on=due_on
+    meeting = item.meeting
+    return action_create(
+        actor,
+        person=item.person,
+        description=description,
+        owner_agency=owner,
+        due_on=due_on,
+        source=ActionSource.FORUM,
+        source_ref=f"forums.agendaitem:{item.pk}",
+        source_label=f"{meeting.forum.name}, {format_date(meeting.starts_at)}",
     )
 
 

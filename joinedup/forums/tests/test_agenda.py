@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def frozen():
+@pytest.fixture(autouse=True)
+def frozen():  # before every other fixture: users and roles are made in the stopped clock
     # A fixed Monday morning, before the conference is built: its meeting is then 9 March at 10:00.
     with time_machine.travel(NOW, tick=False):
         yield

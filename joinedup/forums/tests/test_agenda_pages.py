@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def frozen():
+@pytest.fixture(autouse=True)
+def frozen():  # before every other fixture: users and roles are made in the stopped clock
     with time_machine.travel(NOW, tick=False):
         yield
 
