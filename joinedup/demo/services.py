@@ -32,6 +32,7 @@ from django.db import connection, connections, models, transaction
 from django.db.models.fields import AutoFieldMixin
 from faker import Faker
 
+from joinedup.accounts.actors import actor_for
 from joinedup.accounts.models import Role, RoleGrant, User
 from joinedup.accounts.roles import ROLE_LABELS, RoleCode
 from joinedup.agencies.directory.demo import seed_demo_directory
@@ -48,6 +49,7 @@ from joinedup.demo.partnership import (
     ROLES_WITH_CASELOAD,
     AgencySpec,
 )
+from joinedup.forums.models import AgendaItem, AgendaKind, CaseDiscussion, Meeting, MeetingStatus, RiskLevel
 from joinedup.people.models import (
     Address,
     AddressKind,
@@ -61,9 +63,12 @@ from joinedup.people.models import (
     LeadAgency,
     LocalIdentifier,
     Person,
+    active_involvements,
 )
 from joinedup.people.nhs_numbers import synthetic
 from joinedup.referrals.demo import seed_forum_pathways, seed_pathways
+from joinedup.referrals.models import Pathway, Referral
+from joinedup.referrals.services import referral_accept, referral_draft, referral_send
 from joinedup.sharing.models import (
     Agreement,
     AgreementScope,
@@ -82,10 +87,11 @@ from joinedup.sharing.models import (
     ReferralState,
     SealedShare,
 )
+from joinedup.sharing.models.forums import forum_cases_open
 
 # Bump when what `generate` makes of people, their records or the sharing between agencies changes:
 # `make bench` keeps one database per size and seed and remakes it only when this differs.
-DATA_VERSION = 3
+DATA_VERSION = 4
 DEMO_PASSWORD = "joinedup-demo-2026"  # noqa: S105 (synthetic demo accounts only)
 DEMO_DOMAIN = "northshire.example"
 BATCH = 5000  # people per transaction
@@ -873,6 +879,7 @@ def generate(*, people: int = 500, seed: int = 2026, workers: int | None = None)
         for job in jobs:
             batch, first_id = maker.chunk(*job)
             _write_people(batch, first_id=first_id, people=job[1], seed=seed)
+        seed_forum_story(gen.now)
         return made
     workers = workers or os.cpu_count() or 1
     _maker = maker
@@ -894,4 +901,102 @@ def generate(*, people: int = 500, seed: int = 2026, workers: int | None = None)
                 writer.submit(_close_connection).result()
     finally:
         _maker = None
+    seed_forum_story(gen.now)
     return made
+
+
+# ---------------------------------------------------------------------------------------------
+# The co-occurring forum's week, told through the real services, for people trying the demo (and
+# the forum browser journey): two people referred this week and accepted onto the forum's list,
+# one of whom the forum discussed five months ago, so the coordinator's agenda flags a repeat.
+
+STORY = (  # who refers, why, and the risks they know of
+    (
+        "recovery",
+        "Drinking has increased since the tenancy warning, and mood is low; the recovery plan has stalled",
+        "Drinks alone at night; talked of not wanting to wake up; no plans made",
+    ),
+    (
+        "housing",
+        "Rent arrears and a notice to quit; the tenant says the voices keep her awake and she is scared",
+        "Could lose her home within a month; not seen by mental health since the spring",
+    ),
+)
+
+
+def _story_person(agency: Agency, forum: Forum) -> Person | None:
+    """The first person (by name) the agency works with who is not on the forum's list now."""
+    listed = ForumCase.objects.filter(forum_cases_open(), forum=forum).values("person_id")
+    involved = Involvement.objects.filter(active_involvements(), agency=agency).exclude(person_id__in=listed)
+    first = involved.order_by("person__family_name", "person__given_name", "person_id").first()
+    return first.person if first else None
+
+
+def _story_history(forum: Forum, person: Person, now: datetime) -> None:
+    """The person was listed, discussed and closed at the forum five months ago."""
+    held = now - timedelta(days=150)
+    meeting = Meeting.objects.create(
+        forum=forum, starts_at=held, ends_at=held + timedelta(hours=2), status=MeetingStatus.HELD, venue="Room 3"
+    )
+    meeting.minutes_published_at = held + timedelta(days=1)
+    meeting.save(update_fields=["minutes_published_at"])
+    ForumCase.objects.create(
+        person=person,
+        recorded_by=forum.host,
+        category=ForumCase.DEFAULT_CATEGORY,
+        forum=forum,
+        opened_at=held - timedelta(days=12),
+        closed_at=held + timedelta(days=60),
+        outcome="risk_reduced",
+    )
+    AgendaItem.objects.create(
+        person=person,
+        recorded_by=forum.host,
+        category=AgendaItem.DEFAULT_CATEGORY,
+        meeting=meeting,
+        kind=AgendaKind.NEW,
+        risk_level=RiskLevel.MEDIUM,
+        position=1,
+        minutes_taken=14,
+    )
+    CaseDiscussion.objects.create(
+        person=person,
+        recorded_by=forum.host,
+        category=CaseDiscussion.DEFAULT_CATEGORY,
+        meeting=meeting,
+        summary="Engaging with recovery; housing stable for now.",
+        risks="Relapse after a loss; debts.",
+        decisions="Recovery leads; review if housing is at risk again.",
+    )
+
+
+def seed_forum_story(now: datetime) -> list[Referral]:
+    """Refer, send and accept the story's two people into the co-occurring forum (see STORY)."""
+    forum = Forum.objects.filter(kind="co_occurring").select_related("coordinator").first()
+    pathway = Pathway.objects.filter(forum=forum).first() if forum else None
+    if forum is None or pathway is None or forum.coordinator is None:
+        return []
+    agreement = forum.agreement
+    accepted = []
+    for n, (slug, reason, risks) in enumerate(STORY):
+        referrer = User.objects.filter(username=f"{slug}.practitioner").select_related("agency").first()
+        person = _story_person(referrer.agency, forum) if referrer and referrer.agency else None
+        if referrer is None or person is None:
+            continue
+        if n == 0:
+            _story_history(forum, person, now)
+        who = actor_for(referrer, "demo")
+        referral = referral_draft(
+            who,
+            person=person,
+            pathway=pathway,
+            urgency=pathway.urgencies.order_by("order")[0],
+            reason=reason,
+            risk_summary=risks,
+            sharing_basis="agreement",
+            agreement=agreement,
+            referred_by=referrer,
+        )
+        referral_send(who, referral_id=referral.pk)
+        accepted.append(referral_accept(actor_for(forum.coordinator, "demo"), referral_id=referral.pk))
+    return accepted

@@ -22,6 +22,8 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items = [("Home", "web:home", True), ("People", "people:search", has_permission(actor, Permission.SEARCH_PEOPLE))]
     items.append(("Crisis board", "crisis:board", may_work_contacts(actor)))
     items.append(("Referrals", "referrals:inbox", has_permission(actor, Permission.SEARCH_PEOPLE)))
+    items.append(("Forums", "forums:list", has_permission(actor, Permission.SEARCH_PEOPLE)))
+    items.append(("My actions", "actions:mine", has_permission(actor, Permission.SEARCH_PEOPLE)))
     items.append(("Agencies", "agencies:directory", True))
     items.append(("Services", "directory:search", True))
     items.append(("Information governance", "sharing:governance", actor.has_role(RoleCode.IG_LEAD)))

@@ -21,6 +21,7 @@ class ForumView:
     former: list[ForumMembership]  # ended, or not started yet
     series: list[MeetingSeries]
     upcoming: list[Meeting]
+    recent: list[Meeting]  # the last few held, for their minutes
 
 
 def forum_list(actor: Actor) -> list[Forum]:
@@ -43,6 +44,12 @@ def upcoming_meetings(forum: Forum, limit: int = 20) -> list[Meeting]:
     return list(Meeting.objects.filter(forum=forum, ends_at__gt=clock.now()).order_by("starts_at")[:limit])
 
 
+def recent_meetings(forum: Forum, limit: int = 3) -> list[Meeting]:
+    """The last meetings that took place (not cancelled), most recent first."""
+    over = Meeting.objects.filter(forum=forum, ends_at__lte=clock.now()).exclude(status=MeetingStatus.CANCELLED)
+    return list(over.order_by("-starts_at")[:limit])
+
+
 def forum_get(actor: Actor, *, forum_id: uuid.UUID) -> ForumView:
     forum = _forum(actor, forum_id)
     memberships = list(
@@ -56,6 +63,7 @@ def forum_get(actor: Actor, *, forum_id: uuid.UUID) -> ForumView:
         former=[m for m in memberships if m.pk not in current],
         series=list(MeetingSeries.objects.filter(forum=forum, active=True).order_by("created_at")),
         upcoming=upcoming_meetings(forum),
+        recent=recent_meetings(forum),
     )
 
 

@@ -56,6 +56,7 @@ def forum_detail(request: HttpRequest, forum_id: uuid.UUID) -> HttpResponse:
         "members": [presenters.member_line(m) for m in view.members],
         "former": [presenters.member_line(m) for m in view.former],
         "meetings": [presenters.meeting_line(m) for m in view.upcoming],
+        "recent": [presenters.meeting_line(m) for m in view.recent],
     }
     return render(request, "forums/forum_detail.jinja", context)
 
