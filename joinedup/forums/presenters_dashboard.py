@@ -14,7 +14,8 @@ def _row(key: str, value: str) -> dict[str, Any]:
 
 
 def percent(share: float) -> str:
-    return f"{round(share * 100)}%"
+    # Half up, as people round (Python's round() would show 62.5 % as 62 %).
+    return f"{int(share * 100 + 0.5)}%"
 
 
 def _number(value: float) -> str:

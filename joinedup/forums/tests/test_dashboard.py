@@ -12,6 +12,7 @@ from joinedup.accounts.tests.factories import UserFactory
 from joinedup.actions.models import Action, ActionSource, ActionStatus
 from joinedup.core import clock
 from joinedup.forums.models import AgendaItem, Attendance, Meeting, MeetingStatus
+from joinedup.forums.presenters_dashboard import percent
 from joinedup.forums.selectors.dashboard import default_period, forum_figures
 from joinedup.people.tests.factories import PersonFactory
 from joinedup.referrals.models import PathwayKind, Referral, ReferralState, SharingBasis
@@ -153,7 +154,7 @@ def built(frozen, conference, partnership):
     _referral(conf, to_forum, p.mental_health, ("2025-01-01", "00:00"))
     _referral(conf, to_forum, p.voluntary, ("2025-01-12",))
     _referral(conf, to_forum, p.housing, ("2025-02-28", "23:00"))
-    _referral(conf, to_forum, p.substance_use, ("2025-03-01", "00:30"))  # after the period
+    _referral(conf, to_forum, p.substance_use, ("2025-03-01", "00:00"))  # the first minute after the period
     _referral(conf, to_forum, p.mental_health, ("2024-12-31", "23:59"))  # before it
     _referral(conf, elsewhere, p.housing, ("2025-01-10",))  # not a forum pathway
     return Built(conf, items)
@@ -317,3 +318,7 @@ def test_api_gives_the_same_figures_and_the_same_refusals(built, partnership, cl
     assert client_for(partnership.practitioner).get(url).status_code == 404
     bad = client_for(partnership.analyst).get(url.replace("2025-01-01", "2025-02-30"))
     assert bad.status_code == 422
+
+
+def test_percentages_round_half_up_as_people_do():
+    assert (percent(0.625), percent(2 / 3), percent(0.31)) == ("63%", "67%", "31%")
