@@ -925,9 +925,12 @@ STORY = (  # who refers, why, and the risks they know of
 
 
 def _story_person(agency: Agency, forum: Forum) -> Person | None:
-    """The first person (by name) the agency works with who is not on the forum's list now."""
+    """The first person (by name) the agency works with who is not on the forum's list now, and
+    whose identity an agency party to the forum's agreement recorded (so the forum can name them)."""
     listed = ForumCase.objects.filter(forum_cases_open(), forum=forum).values("person_id")
     involved = Involvement.objects.filter(active_involvements(), agency=agency).exclude(person_id__in=listed)
+    if forum.agreement is not None:
+        involved = involved.filter(person__recorded_by__in=forum.agreement.parties.all())
     first = involved.order_by("person__family_name", "person__given_name", "person_id").first()
     return first.person if first else None
 

@@ -15,10 +15,13 @@ from ninja.responses import NinjaJSONEncoder
 from joinedup.accounts.actors import request_actor
 from joinedup.api.concurrency import etag, expected_version, with_etag
 from joinedup.api.idempotency import idempotent
-from joinedup.core.errors import NotFound
+from joinedup.core import clock
+from joinedup.core.errors import NotFound, ValidationFailed
 from joinedup.forums import rules
+from joinedup.forums.forms_dashboard import PeriodForm
 from joinedup.forums.models import AgendaItem, Attendance
 from joinedup.forums.selectors import agenda as selectors
+from joinedup.forums.selectors import dashboard as dashboard_selectors
 from joinedup.forums.services import agenda as services
 from joinedup.forums.services import meeting_run
 
@@ -204,3 +207,58 @@ def put_discussion(request: HttpRequest, item_id: uuid.UUID, payload: Discussion
     meeting_run.discussion_save(request_actor(request), item_id=item_id, expected_version=version, **payload.dict())
     data = _discussion(request, item_id)
     return with_etag(_json(200, DiscussionOut, data), data["version"])
+
+
+class AgencyAttendanceOut(Schema):
+    agency: str
+    meetings: int
+    attended: int
+    rate: float
+
+
+class DashboardOut(Schema):
+    """Aggregates only: counts, rates and medians, never a person."""
+
+    start: date
+    end: date
+    meetings_held: int
+    cases_heard: int
+    cases_per_meeting: float | None
+    repeat_rate: float | None
+    referrals: int
+    non_police_share: float | None
+    attendance: list[AgencyAttendanceOut]
+    actions_due: int
+    actions_on_time: int
+    on_time_rate: float | None
+    minutes_per_case: float | None
+    days_referral_to_meeting: float | None
+    cases_per_10k_women_a_year: float | None
+    benchmarks: dict[str, float] | None
+
+
+def _benchmarks() -> dict[str, float]:
+    d = dashboard_selectors
+    return {
+        "cases_per_10k_women_a_year": d.SAFELIVES_CASES_PER_10K_WOMEN,
+        "repeat_rate": d.SAFELIVES_REPEAT_RATE,
+        "non_police_share": d.SAFELIVES_NON_POLICE_SHARE,
+        "referrals_per_idva": d.SAFELIVES_REFERRALS_PER_IDVA,
+    }
+
+
+@router.get("/{forum_id}/dashboard", response=DashboardOut, summary="A forum's figures for a period (aggregates)")
+def get_dashboard(request: HttpRequest, forum_id: uuid.UUID) -> dict[str, Any]:
+    form = PeriodForm(request.GET.dict(), default=dashboard_selectors.default_period(clock.today()))
+    if not form.is_valid():
+        raise ValidationFailed({k: [str(m) for m in v] for k, v in form.errors.items()})
+    start, end = form.period()
+    _, f = dashboard_selectors.dashboard_get(request_actor(request), forum_id=forum_id, start=start, end=end)
+    attendance = [
+        {"agency": a.agency, "meetings": a.meetings, "attended": a.attended, "rate": a.rate} for a in f.attendance
+    ]
+    names = ("start", "end", "meetings_held", "cases_heard", "cases_per_meeting", "repeat_rate", "referrals")
+    more = ("non_police_share", "actions_due", "actions_on_time", "on_time_rate", "minutes_per_case")
+    last = ("days_referral_to_meeting", "cases_per_10k_women_a_year")
+    data = {n: getattr(f, n) for n in (*names, *more, *last)}
+    return data | {"attendance": attendance, "benchmarks": _benchmarks() if f.benchmarks else None}

@@ -51,13 +51,16 @@ def research_forms(lines: list[Line], posted: ResearchForm | None) -> list[Resea
     rows = []
     for line in lines:
         own = line.research[0] if line.research else None
+        # Field ids unique on the page, so each label names its own person's box.
+        auto_id = f"id_{line.person.pk.hex[:12]}_%s"
         if posted is not None and str(posted.data.get("person")) == str(line.person.pk):
             form = posted
+            form.auto_id = auto_id
         else:
             initial: dict[str, Any] = {"person": line.person.pk, "version": own.version if own else 0}
             if own:
                 initial |= {"knows": own.knows, "involvement": own.involvement, "risks": own.risks}
-            form = ResearchForm(initial=initial, prefix=None)
+            form = ResearchForm(initial=initial, auto_id=auto_id)
         rows.append(ResearchRow(line, form, format_datetime(own.submitted_at) if own else ""))
     return rows
 

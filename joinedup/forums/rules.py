@@ -28,3 +28,11 @@ def forums_of(actor: Actor) -> Q:
         return Q(pk__in=[])
     members = ForumMembership.objects.filter(memberships_in_force(), agency_id=actor.agency_id).values("forum_id")
     return Q(host_id=actor.agency_id) | Q(pk__in=members)
+
+
+def sees_dashboard(actor: Actor, forum: Forum) -> bool:
+    """The forum's figures: its organiser, managers of its member agencies, and any agency's analysts
+    (the figures are aggregates, all an analyst may see)."""
+    if actor.has_role(RoleCode.ANALYST) or organises(actor, forum):
+        return True
+    return actor.has_role(RoleCode.MANAGER) and is_member(actor, forum)

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from joinedup.forums.views import agenda as views
+from joinedup.forums.views import dashboard
 
 urlpatterns: list[URLPattern] = [
     path("meetings/<uuid:meeting_id>/agenda", views.agenda, name="agenda"),
@@ -16,4 +17,5 @@ urlpatterns: list[URLPattern] = [
     path("meetings/<uuid:meeting_id>/minutes", views.minutes, name="minutes"),
     path("meetings/<uuid:meeting_id>/minutes/publish", views.minutes_publish, name="minutes_publish"),
     path("meetings/<uuid:meeting_id>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("<uuid:forum_id>/dashboard", dashboard.dashboard, name="dashboard"),
 ]

@@ -14,6 +14,7 @@ from joinedup.accounts.actors import request_actor
 from joinedup.core.errors import NotFound, ValidationFailed
 from joinedup.core.forms import add_domain_errors
 from joinedup.forums import meeting_presenters as presenters
+from joinedup.forums import rules
 from joinedup.forums.forms_meetings import ForumDetailsForm, MemberAddForm, MemberContactForm, MemberEndForm
 from joinedup.forums.selectors import meetings as selectors
 from joinedup.forums.selectors.meetings import ForumView
@@ -57,6 +58,7 @@ def forum_detail(request: HttpRequest, forum_id: uuid.UUID) -> HttpResponse:
         "former": [presenters.member_line(m) for m in view.former],
         "meetings": [presenters.meeting_line(m) for m in view.upcoming],
         "recent": [presenters.meeting_line(m) for m in view.recent],
+        "sees_dashboard": rules.sees_dashboard(request_actor(request), view.forum),
     }
     return render(request, "forums/forum_detail.jinja", context)
 
