@@ -107,18 +107,30 @@ def test_a_forum_lists_hears_and_follows_up_two_referrals(browsing: Browsing, ac
     _to_forum(browsing)
     _next_meeting(browsing, "Run the meeting")
     assert _heading(page, "Run the meeting").is_visible()
+    run_url = page.url
     browsing.check()
     with page.expect_navigation():
         page.get_by_role("button", name="I have read the statement out").click()
-    page.get_by_role("link", name="Attendance").click()
+    page.get_by_role("link", name="Record attendance").click()
     page.wait_for_load_state("load")
     assert _heading(page, "Attendance").is_visible()
     browsing.check()
-    for select in page.locator("select").all():
-        select.select_option("present")
+    # Present without a name is refused beside the field, and nothing typed is lost.
+    page.locator("select").first.select_option("present")
     page.get_by_label("Add an observer (name and role)").fill("A student social worker, observing")
     with page.expect_navigation():
         page.get_by_role("button", name="Save attendance").click()
+    assert page.get_by_role("alert").get_by_text("Enter the name of the person who came").is_visible()
+    browsing.check()
+    for n, select in enumerate(page.locator("select").all()):
+        select.select_option("present")
+        page.get_by_label(re.compile("Who came from")).nth(n).fill(f"Representative {n + 1}")
+    page.get_by_label("Add an observer (name and role)").fill("A student social worker, observing")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save attendance").click()
+    page.goto(run_url)
+    attendance = page.locator(".nhsuk-task-list__item").filter(has_text="Record attendance")
+    assert "Completed" in attendance.inner_text(), attendance.inner_text()
 
     first = people[0]
     page.get_by_role("link", name=re.compile(re.escape(first))).first.click()

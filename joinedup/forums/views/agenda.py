@@ -179,7 +179,8 @@ def attendance(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
                 failed = True
                 renames = {"status": f"status_{agency.pk}", "attendee_name": f"name_{agency.pk}"}
                 add_domain_errors(form, ValidationFailed({renames.get(k, k): v for k, v in error.errors.items()}))
-        if form.cleaned_data["observer_name"].strip():
+        # Only once the whole form is good: a page sent back with errors is sent again in full.
+        if not failed and form.cleaned_data["observer_name"].strip():
             meeting_run.observer_add(actor, meeting_id=meeting.pk, name=form.cleaned_data["observer_name"])
         if not failed:
             messages.success(request, "Attendance saved")
