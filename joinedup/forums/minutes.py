@@ -5,6 +5,7 @@ agency, so the role's category ceiling applies and the access events say whose c
 agency with no representative gets no copy: the failure says so rather than guessing a reader.
 """
 
+import hashlib
 import logging
 import uuid
 from typing import Any
@@ -40,6 +41,10 @@ def minutes_context(data: Minutes) -> dict[str, Any]:
 def minutes_html(data: Minutes) -> str:
     """The HTML WeasyPrint is given (kept apart so tests can read exactly what goes into a copy)."""
     return render_to_string("forums/minutes_pdf.jinja", minutes_context(data))
+
+
+def digest(html: str) -> str:
+    return hashlib.sha256(html.encode()).hexdigest()
 
 
 def _progress(copy: MinutesCopy, percent: int, step: str, **fields: Any) -> None:
@@ -83,5 +88,6 @@ def build_minutes_copy(copy_id: str) -> dict[str, Any]:
         logger.exception("Minutes copy %s failed", copy.pk)
         _progress(copy, copy.progress, "Failed", status=MinutesStatus.FAILED, error=f"{error}"[:2000])
         raise
-    _progress(copy, 100, "Done", status=MinutesStatus.READY, pdf=pdf, finished_at=clock.now())
+    done = {"pdf": pdf, "html_digest": digest(html), "finished_at": clock.now()}
+    _progress(copy, 100, "Done", status=MinutesStatus.READY, **done)
     return {"status": copy.status, "bytes": len(pdf)}

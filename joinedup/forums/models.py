@@ -204,6 +204,9 @@ class MinutesCopy(BaseModel):
     pdf = models.BinaryField(null=True, blank=True)
     # Which user the copy was read as (the agency's representative), for the audit trail's sake.
     read_as = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # SHA-256 of the HTML the PDF was made from: a download is served only to someone whose own
+    # reading of the minutes, now, gives the same HTML (so it holds nothing they may not read).
+    html_digest = models.CharField(max_length=64, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -5,6 +5,9 @@ import datetime
 import pytest
 import time_machine
 
+from joinedup.accounts.roles import RoleCode
+from joinedup.accounts.tests.factories import UserFactory
+from joinedup.audit.models import AccessEvent
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
 from joinedup.core.tests.helpers import actor
 from joinedup.forums import minutes as minutes_task
@@ -13,7 +16,7 @@ from joinedup.forums.presenters_agenda import time_warning
 from joinedup.forums.selectors import agenda as selectors
 from joinedup.forums.services import agenda as services
 from joinedup.forums.services import meeting_run
-from joinedup.sharing.models import ForumCase, ForumMembership
+from joinedup.sharing.models import Agreement, ForumCase, ForumMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +179,7 @@ def test_case_page_is_not_found_for_a_member_or_another_meetings_item(conf):
 
 
 def test_each_agency_copy_of_the_minutes_holds_only_what_it_may_read(
-    conf, partnership, settings, django_capture_on_commit_callbacks
+    conf, partnership, settings, django_capture_on_commit_callbacks, client_for
 ):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # Peer support sits on the forum but is not a party to its agreement: it has no ground on anyone.
@@ -209,3 +212,18 @@ def test_each_agency_copy_of_the_minutes_holds_only_what_it_may_read(
     assert "Robin Marsh" in housing and "frightened at home" in housing
     assert "Robin Marsh" not in peers and "frightened" not in peers
     assert "Case 1: detail not shared with Northshire Peer Support" in peers
+
+    # A download reads the minutes again as the downloader, audited, and serves the copy only if
+    # that reading is the copy: housing's representative gets it; a housing volunteer, whose role
+    # may not read risk, does not; nor does the representative once the agreement has ended.
+    pdf = f"/forums/meetings/{conf.meeting.pk}/minutes.pdf"
+    volunteer = UserFactory(username="housing.volunteer", agency=partnership.housing, roles=[RoleCode.VOLUNTEER])
+    with time_machine.travel(conf.meeting.starts_at + datetime.timedelta(hours=4), tick=False):
+        response = client_for(partnership.housing_officer).get(pdf)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        assert AccessEvent.objects.filter(
+            route=pdf, actor_user_id=partnership.housing_officer.pk, person_id=conf.person.pk
+        ).exists()
+        assert client_for(volunteer).get(pdf).status_code == 404
+        Agreement.objects.filter(pk=conf.agreement.pk).update(ends_on=datetime.date(2026, 3, 1))
+        assert client_for(partnership.housing_officer).get(pdf).status_code == 404

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from joinedup.accounts.actors import request_actor
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
 from joinedup.core.forms import add_domain_errors
+from joinedup.forums import minutes as minutes_copies
 from joinedup.forums import presenters_agenda as presenters
 from joinedup.forums import rules
 from joinedup.forums.forms_agenda import (
@@ -315,13 +316,18 @@ def minutes_publish(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse
 
 @require_GET
 def minutes_pdf(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
-    """The viewer's own agency's copy: no one downloads another agency's."""
+    """The viewer's own agency's copy, served only while it holds exactly what the viewer may read
+    now: the minutes are read again through the policy (and audited) on every download."""
     meeting = _meeting(request, meeting_id)
     actor = request_actor(request)
     ours = MinutesCopy.objects.filter(meeting=meeting, agency_id=actor.agency_id or uuid.UUID(int=0))
     copy = ours.filter(status=MinutesStatus.READY).first()
     if copy is None or not copy.pdf:
         raise Http404("No copy")
+    readable_now = minutes_copies.minutes_html(selectors.minutes(actor, meeting, route=request.path))
+    if minutes_copies.digest(readable_now) != copy.html_digest:
+        # A narrower role than the representative's, or sharing changed since: the page, not the copy.
+        raise Http404("This copy holds more than you may read now")
     response = HttpResponse(bytes(copy.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.starts_at:%Y-%m-%d}.pdf"'
     return response
