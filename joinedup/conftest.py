@@ -82,16 +82,29 @@ def client_for(client: Client):  # type: ignore[no-untyped-def]
     return _sign_in
 
 
+# Rows the migrations seed, which every test expects and a flush removes.
+SEEDED_BY_MIGRATIONS = (
+    ("joinedup.accounts.migrations.0002_default_roles", "add_roles"),
+    ("joinedup.people.migrations.0002_involvement_categories", "add_defaults"),
+)
+
+
 @pytest.fixture
 def _audit_triggers_restored(django_db_blocker):  # type: ignore[no-untyped-def]
-    """Set up before `transactional_db`, so its teardown runs after the flush: put the triggers back."""
+    """Set up before `transactional_db`, so its teardown runs after the flush: put the triggers back,
+    and the rows the migrations seeded (the roles), for the transactional tests that follow."""
     yield
+    import importlib
+
+    from django.apps import apps
     from django.db import connection
 
     from joinedup.audit import triggers
 
     with django_db_blocker.unblock():
         triggers.install(connection)
+        for module, function in SEEDED_BY_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

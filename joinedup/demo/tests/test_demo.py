@@ -10,10 +10,10 @@ from joinedup.agencies.models import Agency, ContactPoint, Team
 from joinedup.core import clock
 from joinedup.demo import services
 from joinedup.demo.partnership import AGENCIES
-from joinedup.forums.models import Meeting, MeetingSeries
+from joinedup.forums.models import AgendaItem, CaseDiscussion, Meeting, MeetingSeries
 from joinedup.people.models import Address, Alias, ContactDetail, Involvement, LeadAgency, LocalIdentifier, Person
 from joinedup.people.nhs_numbers import normalise
-from joinedup.referrals.models import Pathway
+from joinedup.referrals.models import Pathway, Referral
 from joinedup.sharing.models import (
     Agreement,
     CaseNote,
@@ -72,6 +72,9 @@ def _people() -> list[tuple[str, str, str | None, object]]:
 def _wipe() -> None:
     """Remove the generated partnership (not the audit trail, which cannot be removed)."""
     for model in (
+        Referral,
+        AgendaItem,
+        CaseDiscussion,
         ReferralLink,
         SealedShare,
         ForumCase,
@@ -106,8 +109,9 @@ def _partnership() -> tuple[object, ...]:
         sorted(Person.objects.values_list("pk", flat=True)),
         sorted(Consent.objects.values_list("pk", "person_id", "status", "method")),
         sorted(CaseNote.objects.values_list("pk", "category", "title")),
-        sorted(ReferralLink.objects.values_list("pk", "state")),
-        sorted(ForumCase.objects.values_list("pk", "person_id", "forum__name")),
+        # (Not by id: the forum story at the end goes through the services, which make fresh ids.)
+        sorted(ReferralLink.objects.values_list("person_id", "from_agency__name", "to_agency__name", "state")),
+        sorted(ForumCase.objects.values_list("person_id", "forum__name", "outcome")),
     )
 
 
