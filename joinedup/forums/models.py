@@ -146,7 +146,9 @@ class AgendaItem(PersonRecord):
 class Research(PersonRecord):
     """What one member agency knows about a listed person, sent in before the meeting."""
 
-    DEFAULT_CATEGORY = Category.COORDINATION
+    # Risk, not coordination: what an agency tells the forum is for the forum (read under its
+    # agreement), not for every agency that happens to be involved with the person.
+    DEFAULT_CATEGORY = Category.RISK
 
     version = models.PositiveIntegerField(default=1)
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="research")

@@ -174,7 +174,7 @@ def research_submit(
     knows: str,
     involvement: str = "",
     risks: str = "",
-    category: str = Category.COORDINATION,
+    category: str = Research.DEFAULT_CATEGORY,
     expected_version: int | None = None,
 ) -> Research:
     """What the actor's agency knows about a listed person: one per agency, editable until the

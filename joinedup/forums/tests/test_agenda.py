@@ -10,12 +10,23 @@ from joinedup.accounts.tests.factories import UserFactory
 from joinedup.audit.models import AccessEvent
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
 from joinedup.core.tests.helpers import actor
+from joinedup.core.vocabulary import Category, Purpose
 from joinedup.forums import minutes as minutes_task
-from joinedup.forums.models import AgendaItem, Meeting, MeetingStatus, MinutesCopy, MinutesStatus, RiskLevel
+from joinedup.forums.models import (
+    AgendaItem,
+    Meeting,
+    MeetingStatus,
+    MinutesCopy,
+    MinutesStatus,
+    Research,
+    RiskLevel,
+)
 from joinedup.forums.presenters_agenda import time_warning
 from joinedup.forums.selectors import agenda as selectors
 from joinedup.forums.services import agenda as services
 from joinedup.forums.services import meeting_run
+from joinedup.people.tests.factories import InvolvementFactory
+from joinedup.sharing import policy
 from joinedup.sharing.models import Agreement, ForumCase, ForumMembership
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +125,23 @@ def test_research_one_per_agency_with_optimistic_locking(conf):
         pack = selectors.pack(actor(conf.coordinator), conf.meeting, route="test")
     assert pack.has_sent(conf.person.pk, conf.members["housing"].agency_id)
     assert not pack.has_sent(conf.person.pk, conf.members["police"].agency_id)
+
+
+def test_research_is_for_the_forum_not_for_every_involved_agency(conf, partnership):
+    """Research is risk information: members read it under the forum's agreement; an agency merely
+    involved with the person (whose volunteer may read coordination records) does not."""
+    InvolvementFactory(person=conf.person, agency=partnership.voluntary, starts_on=datetime.date(2026, 1, 1))
+    with time_machine.travel(NOW, tick=False):
+        _list(conf, conf.meeting, conf.person)
+        sent = services.research_submit(
+            actor(conf.members["housing"].representative), meeting=conf.meeting, person=conf.person, knows="Arrears"
+        )
+        assert sent.category == Category.RISK
+        police = actor(conf.members["police"].representative)
+        assert list(policy.readable_records(police, Research, Purpose.FORUM)) == [sent]
+        volunteer = actor(partnership.volunteer)
+        for purpose in (Purpose.DIRECT_CARE, Purpose.FORUM):
+            assert not policy.readable_records(volunteer, Research, purpose).exists()
 
 
 def test_research_closes_when_the_meeting_starts(conf):
