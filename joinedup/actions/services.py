@@ -11,11 +11,10 @@ from joinedup.accounts.models import User
 from joinedup.actions.models import Action, ActionCarry, ActionReminder, ActionSource, ActionStatus, CarryReason
 from joinedup.actions.rules import may_change
 from joinedup.agencies.models import Agency
-from joinedup.audit.services import last_change, record_change, record_write, snapshot
+from joinedup.audit.services import record_change, record_write, snapshot, stale_version
 from joinedup.core import clock
 from joinedup.core.actor import Actor
-from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
-from joinedup.core.formatting import format_datetime
+from joinedup.core.errors import NotFound, ValidationFailed
 from joinedup.people.models import Person
 
 
@@ -74,12 +73,7 @@ def _lock(actor: Actor, action_id: uuid.UUID, expected_version: int | None) -> A
     if action is None or not may_change(actor, action):
         raise NotFound("No such action")
     if expected_version is not None and action.version != expected_version:
-        last = last_change(action)
-        who = f"{last.actor_username} at {format_datetime(last.occurred_at)}" if last else "someone else"
-        raise StaleVersion(
-            f"This action was changed by {who} after you opened it. Check it again before you save.",
-            current_version=action.version,
-        )
+        raise stale_version(action, "action")
     return action
 
 

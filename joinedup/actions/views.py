@@ -1,11 +1,11 @@
 """The action pages: my actions, the agency's actions (managers), and one action with its forms."""
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,7 +14,7 @@ from joinedup.actions import presenters, rules, selectors, services
 from joinedup.actions.forms import CancelForm, CarryForm, CompleteForm
 from joinedup.core import clock
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
-from joinedup.core.forms import add_domain_errors
+from joinedup.core.forms import add_domain_errors, keep_after_stale
 
 
 @require_GET
@@ -58,15 +58,6 @@ def _save(request: HttpRequest, action_id: uuid.UUID, doing: str, data: dict[str
     return "The action has been cancelled"
 
 
-def _stale(form: forms.Form, error: StaleVersion) -> None:
-    """Keep what the user typed, say who changed the action, and carry the current version so a
-    deliberate second save (after checking) goes through."""
-    form.add_error(None, error.message)
-    data = cast(QueryDict, form.data).copy()
-    data[form.add_prefix("version")] = str(error.current_version)
-    form.data = data
-
-
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
@@ -88,7 +79,7 @@ def detail(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
         try:
             messages.success(request, _save(request, action_id, doing, form.cleaned_data))
         except StaleVersion as error:
-            _stale(form, error)
+            keep_after_stale(form, error)
         except ValidationFailed as error:
             add_domain_errors(form, error)
         else:

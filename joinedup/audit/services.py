@@ -19,6 +19,8 @@ from joinedup.audit import chain
 from joinedup.audit.models import AccessEvent, ChangeEvent, Outcome
 from joinedup.core import clock
 from joinedup.core.actor import Actor
+from joinedup.core.errors import StaleVersion
+from joinedup.core.formatting import format_datetime
 
 # Never copied into a change event.
 SECRET_FIELD_MARKERS = ("password", "secret", "token", "key_hash", "otp")
@@ -158,4 +160,14 @@ def last_change(obj: models.Model) -> ChangeEvent | None:
         ChangeEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
         .order_by("-occurred_at", "-id")
         .first()
+    )
+
+
+def stale_version(obj: Any, what: str) -> StaleVersion:
+    """The refusal of a save over someone else's: "changed by X at T", with the version now stored."""
+    last = last_change(obj)
+    who = f"{last.actor_username} at {format_datetime(last.occurred_at)}" if last else "someone else"
+    return StaleVersion(
+        f"This {what} was changed by {who} after you opened it. Check it again before you save.",
+        current_version=obj.version,
     )

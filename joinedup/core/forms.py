@@ -1,13 +1,14 @@
 """Form pieces shared by every app: the NHS.UK date input (day, month, year)."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from joinedup.core import clock
-from joinedup.core.errors import ValidationFailed
+from joinedup.core.errors import StaleVersion, ValidationFailed
 
 
 class DatePartsWidget(forms.MultiWidget):
@@ -64,3 +65,12 @@ def add_domain_errors(form: forms.BaseForm, error: ValidationFailed) -> None:
     for name, messages in error.errors.items():
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+def keep_after_stale(form: forms.BaseForm, error: StaleVersion) -> None:
+    """Keep what was typed, say who saved first, and carry their version so that a deliberate
+    second save (after checking) goes through."""
+    form.add_error(None, error.message)
+    data = cast(QueryDict, form.data).copy()
+    data[form.add_prefix("version")] = str(error.current_version)
+    form.data = data

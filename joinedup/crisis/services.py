@@ -14,10 +14,10 @@ from typing import Any
 from django.db import transaction
 
 from joinedup.accounts.models import User
-from joinedup.audit.services import last_change, object_ref, record_write, snapshot
+from joinedup.audit.services import object_ref, record_write, snapshot, stale_version
 from joinedup.core import clock
 from joinedup.core.actor import Actor
-from joinedup.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from joinedup.core.errors import NotFound, PermissionDenied, ValidationFailed
 from joinedup.core.formatting import format_datetime
 from joinedup.core.vocabulary import Purpose
 from joinedup.crisis import rules
@@ -46,12 +46,7 @@ def _lock(actor: Actor, contact_id: uuid.UUID, expected_version: int | None) -> 
     if contact is None or contact.recorded_by_id != actor.agency_id:
         raise NotFound("No such contact")
     if expected_version is not None and contact.version != expected_version:
-        last = last_change(contact)
-        who = f"{last.actor_username} at {format_datetime(last.occurred_at)}" if last else "someone else"
-        raise StaleVersion(
-            f"This contact was changed by {who} after you opened it. Check it again before you save.",
-            current_version=contact.version,
-        )
+        raise stale_version(contact, "contact")
     return contact
 
 

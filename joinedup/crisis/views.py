@@ -2,11 +2,11 @@
 or create the person, refer onwards, and close."""
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,7 +15,7 @@ from joinedup.accounts.middleware import not_activity
 from joinedup.core import clock
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
 from joinedup.core.formatting import format_datetime
-from joinedup.core.forms import add_domain_errors
+from joinedup.core.forms import add_domain_errors, keep_after_stale
 from joinedup.crisis import presenters, rules, selectors, services
 from joinedup.crisis.forms import (
     CloseForm,
@@ -57,15 +57,6 @@ def _errors(form: forms.BaseForm, error: ValidationFailed, renames: dict[str, st
     for name, found in error.errors.items():
         renamed.setdefault((renames or {}).get(name, name), []).extend(found)
     add_domain_errors(form, ValidationFailed(renamed))
-
-
-def _stale(form: forms.BaseForm, error: StaleVersion) -> None:
-    """Keep what the worker typed, say who changed the contact, and carry the current version so a
-    deliberate second save (after checking) goes through."""
-    form.add_error(None, error.message)
-    data = cast(QueryDict, form.data).copy()
-    data["version"] = str(error.current_version)
-    form.data = data
 
 
 def _page(request: HttpRequest, template: str, view: ContactView, **context: Any) -> HttpResponse:
@@ -178,7 +169,7 @@ def triage(request: HttpRequest, contact_id: uuid.UUID) -> HttpResponse:
         try:
             services.contact_update(request_actor(request), contact_id=contact_id, expected_version=version, **data)
         except StaleVersion as error:
-            _stale(form, error)
+            keep_after_stale(form, error)
         except ValidationFailed as error:
             _errors(form, error)
         else:
@@ -232,7 +223,7 @@ def link(request: HttpRequest, contact_id: uuid.UUID) -> HttpResponse:
                     actor, contact_id=contact_id, expected_version=version, new_person=services.NewPerson(**data)
                 )
         except StaleVersion as error:
-            _stale(chosen, error)
+            keep_after_stale(chosen, error)
         except ValidationFailed as error:
             _errors(chosen, error)
         else:
@@ -296,7 +287,7 @@ def refer(request: HttpRequest, contact_id: uuid.UUID) -> HttpResponse:
                     **data,
                 )
             except StaleVersion as error:
-                _stale(form, error)
+                keep_after_stale(form, error)
             except ValidationFailed as error:
                 _errors(form, error, REFER_FIELDS)
             else:
@@ -345,7 +336,7 @@ def close(request: HttpRequest, contact_id: uuid.UUID) -> HttpResponse:
         try:
             services.contact_close(request_actor(request), contact_id=contact_id, expected_version=version, **data)
         except StaleVersion as error:
-            _stale(form, error)
+            keep_after_stale(form, error)
         except ValidationFailed as error:
             _errors(form, error)
         else:

@@ -12,10 +12,10 @@ from django.db import transaction
 
 from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency, Team
-from joinedup.audit.services import last_change, record_write, snapshot
+from joinedup.audit.services import record_write, snapshot, stale_version
 from joinedup.core import clock
 from joinedup.core.actor import Actor
-from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
+from joinedup.core.errors import NotFound, ValidationFailed
 from joinedup.core.formatting import format_datetime
 from joinedup.people.models import Person, PersonRecord
 from joinedup.referrals import clocks
@@ -48,12 +48,7 @@ def _lock(
     if party is not None:
         party(referral)
     if expected_version is not None and referral.version != expected_version:
-        last = last_change(referral)
-        who = f"{last.actor_username} at {format_datetime(last.occurred_at)}" if last else "someone else"
-        raise StaleVersion(
-            f"This referral was changed by {who} after you opened it. Check it again before you save.",
-            current_version=referral.version,
-        )
+        raise stale_version(referral, "referral")
     return referral
 
 

@@ -6,15 +6,13 @@ own research. Each write records its change event in the same transaction.
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 
-from joinedup.audit.services import last_change, record_change, record_write, snapshot
+from joinedup.audit.services import record_change, record_write, snapshot, stale_version
 from joinedup.core import clock
 from joinedup.core.actor import Actor
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
-from joinedup.core.formatting import format_datetime
 from joinedup.core.vocabulary import Category, Purpose
 from joinedup.forums import rules
 from joinedup.forums.models import AgendaItem, AgendaKind, Meeting, MeetingStatus, Research, RiskLevel
@@ -31,16 +29,6 @@ def require_organiser(actor: Actor, meeting: Meeting) -> None:
     """Only the organiser changes the agenda or runs the meeting; to anyone else there is no such page."""
     if not rules.organises(actor, meeting.forum):
         raise NotFound("No such meeting")
-
-
-def stale(obj: Any, current_version: int, what: str) -> StaleVersion:
-    """ "Changed by X at T": who saved since the user opened the page."""
-    last = last_change(obj)
-    who = f"{last.actor_username} at {format_datetime(last.occurred_at)}" if last else "someone else"
-    return StaleVersion(
-        f"This {what} was changed by {who} after you opened it. Check it again before you save.",
-        current_version=current_version,
-    )
 
 
 def twelve_months_before(moment: datetime) -> datetime:
@@ -218,7 +206,7 @@ def research_submit(
             record_write(actor, "research_submit", research, None)
             return research
         if expected_version != research.version:
-            raise stale(research, research.version, "research")
+            raise stale_version(research, "research")
         before = snapshot(research)
         for name, value in fields.items():
             setattr(research, name, value)

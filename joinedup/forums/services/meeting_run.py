@@ -11,7 +11,7 @@ from django.db import transaction
 from joinedup.actions.models import Action, ActionSource
 from joinedup.actions.services import action_create
 from joinedup.agencies.models import Agency
-from joinedup.audit.services import record_change, record_write, snapshot
+from joinedup.audit.services import record_change, record_write, snapshot, stale_version
 from joinedup.core import clock
 from joinedup.core.actor import Actor
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
@@ -26,7 +26,7 @@ from joinedup.forums.models import (
     MinutesCopy,
     MinutesStatus,
 )
-from joinedup.forums.services.agenda import agenda_item_for_organiser, meeting_lock, stale
+from joinedup.forums.services.agenda import agenda_item_for_organiser, meeting_lock
 from joinedup.people.models import Involvement, LeadAgency, LeadAgreedBy, active_involvements
 from joinedup.sharing.models import ForumCase, ForumMembership
 from joinedup.sharing.models.forums import forum_cases_open, memberships_in_force
@@ -149,7 +149,7 @@ def discussion_save(
         if expected_version != current:
             if found is None:
                 raise StaleVersion("These minutes were removed after you opened them.", current_version=0)
-            raise stale(found, current, "case's minutes")
+            raise stale_version(found, "case's minutes")
         before = snapshot(found) if found else None
         discussion = found or CaseDiscussion(
             person_id=item.person_id,

@@ -11,11 +11,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from joinedup.audit.services import last_change, record_write, snapshot
+from joinedup.audit.services import record_write, snapshot, stale_version
 from joinedup.core import clock
 from joinedup.core.actor import Actor
-from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
-from joinedup.core.formatting import format_datetime
+from joinedup.core.errors import NotFound, ValidationFailed
 from joinedup.forums import invitations, schedule
 from joinedup.forums.models import Meeting, MeetingSeries, MeetingStatus
 from joinedup.forums.services.forum_details import organised_forum
@@ -134,12 +133,7 @@ def _lock(actor: Actor, meeting_id: uuid.UUID, expected_version: int | None) -> 
         raise NotFound("No such meeting")
     organised_forum(actor, meeting.forum_id)
     if expected_version is not None and meeting.version != expected_version:
-        last = last_change(meeting)
-        who = f"{last.actor_username} at {format_datetime(last.occurred_at)}" if last else "someone else"
-        raise StaleVersion(
-            f"This meeting was changed by {who} after you opened it. Check it again before you save.",
-            current_version=meeting.version,
-        )
+        raise stale_version(meeting, "meeting")
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationFailed({"": "This meeting is cancelled, so it cannot be changed"})
     if meeting.starts_at <= clock.now():

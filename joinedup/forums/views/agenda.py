@@ -1,17 +1,17 @@
 """Pages for a meeting's agenda, research, pack, the meeting itself (a task list) and its minutes."""
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from joinedup.accounts.actors import request_actor
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
-from joinedup.core.forms import add_domain_errors
+from joinedup.core.forms import add_domain_errors, keep_after_stale
 from joinedup.forums import minutes as minutes_copies
 from joinedup.forums import presenters_agenda as presenters
 from joinedup.forums import rules
@@ -45,14 +45,6 @@ def _page(request: HttpRequest, template: str, meeting: Meeting, title: str, **c
     context.setdefault("error_count", sum(len(f.errors) for f in forms_))
     base = {"title": title, "meeting": meeting, "forum": meeting.forum, "when": presenters.when(meeting)}
     return render(request, template, base | context)
-
-
-def _stale(form: forms.BaseForm, error: StaleVersion) -> None:
-    """Keep what was typed, say who saved first, and carry their version so a checked save goes through."""
-    form.add_error(None, error.message)
-    data = cast(QueryDict, form.data).copy()
-    data["version"] = str(error.current_version)
-    form.data = data
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,7 +122,7 @@ def research(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             add_domain_errors(posted, error)
         except StaleVersion as error:
-            _stale(posted, error)
+            keep_after_stale(posted, error)
     lines = selectors.research_lines(actor, meeting, route=request.path)
     rows = presenters.research_forms(lines, posted)
     return _page(request, "forums/agenda_research.jinja", meeting, "Research for the meeting", rows=rows, form=posted)
@@ -273,7 +265,7 @@ def case(request: HttpRequest, meeting_id: uuid.UUID, item_id: uuid.UUID) -> Htt
         except ValidationFailed as error:
             add_domain_errors(form, error)
         except StaleVersion as error:
-            _stale(form, error)
+            keep_after_stale(form, error)
     return _page(
         request,
         "forums/run_case.jinja",

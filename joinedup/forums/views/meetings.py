@@ -1,18 +1,18 @@
 """Setting a forum's cadence, moving or cancelling a meeting, and the meetings as .ics files."""
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from joinedup.accounts.actors import request_actor
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
-from joinedup.core.forms import add_domain_errors
+from joinedup.core.forms import add_domain_errors, keep_after_stale
 from joinedup.forums import ics
 from joinedup.forums import meeting_presenters as presenters
 from joinedup.forums.forms_meetings import CancelForm, MoveForm, SeriesForm
@@ -30,14 +30,6 @@ def _errors(form: forms.BaseForm, error: ValidationFailed) -> None:
     for name, found in error.errors.items():
         renamed.setdefault(RENAMES.get(name, name), []).extend(found)
     add_domain_errors(form, ValidationFailed(renamed))
-
-
-def _stale(form: forms.BaseForm, error: StaleVersion) -> None:
-    """Keep what was typed, say who changed the meeting, and carry the new version for a second save."""
-    form.add_error(None, error.message)
-    data = cast(QueryDict, form.data).copy()
-    data["version"] = str(error.current_version)
-    form.data = data
 
 
 def _changeable(request: HttpRequest, meeting_id: uuid.UUID) -> Meeting:
@@ -96,7 +88,7 @@ def meeting_move(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
                 **{k: data[k] for k in ("starts_at", "ends_at", "venue", "video_link")},
             )
         except StaleVersion as error:
-            _stale(form, error)
+            keep_after_stale(form, error)
         except ValidationFailed as error:
             _errors(form, error)
         else:
@@ -118,7 +110,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except StaleVersion as error:
-            _stale(form, error)
+            keep_after_stale(form, error)
         except ValidationFailed as error:
             _errors(form, error)
         else:
