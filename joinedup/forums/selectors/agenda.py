@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from joinedup.actions.models import Action
 from joinedup.agencies.models import Agency
@@ -141,13 +141,14 @@ def _candidate_ids(meeting: Meeting) -> tuple[set[uuid.UUID], dict[uuid.UUID, da
     """Who could be listed: current cases not on any meeting since they were listed (new), and
     cases whose last discussion set a review on or before this meeting's day (reviews)."""
     current = ForumCase.objects.filter(forum_cases_open(), forum_id=meeting.forum_id)
-    cases = current.values_list("person_id", "opened_at")
     heard = AgendaItem.objects.filter(meeting__forum_id=meeting.forum_id).exclude(
         meeting__status=MeetingStatus.CANCELLED
     )
     on_this = set(heard.filter(meeting=meeting).values_list("person_id", flat=True))
-    new = {p for p, opened in cases if not heard.filter(person_id=p, meeting__starts_at__gte=opened).exists()}
-    open_ids = {p for p, _ in cases}
+    # One query, not one per case: listed cases with no hearing since they were listed.
+    heard_since_listed = heard.filter(person_id=OuterRef("person_id"), meeting__starts_at__gte=OuterRef("opened_at"))
+    new = set(current.exclude(Exists(heard_since_listed)).values_list("person_id", flat=True))
+    open_ids = set(current.values_list("person_id", flat=True))
     day = clock.local(meeting.starts_at).date()
     latest: dict[uuid.UUID, date | None] = {}
     discussions = CaseDiscussion.objects.filter(meeting__forum_id=meeting.forum_id, person_id__in=open_ids)

@@ -88,6 +88,16 @@ def test_agenda_is_ordered_by_risk_then_referral(conf):
     assert page.candidates == []
 
 
+def test_a_case_heard_since_it_was_listed_is_no_longer_new(conf):
+    with time_machine.travel(NOW, tick=False):
+        heard = _earlier(conf, NOW + datetime.timedelta(days=1))
+        AgendaItem.objects.create(
+            person=conf.person, recorded_by=conf.forum.host, category="coordination", meeting=heard, kind="new"
+        )
+        page = selectors.agenda_page(actor(conf.coordinator), conf.meeting, route="test")
+    assert [(c.person, c.kind) for c in page.candidates] == [(conf.second, "new")]
+
+
 def test_only_current_cases_can_be_listed_and_only_by_the_organiser(conf):
     with time_machine.travel(NOW, tick=False):
         with pytest.raises(ValidationFailed) as error:
