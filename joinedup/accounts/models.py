@@ -51,6 +51,11 @@ class User(AbstractUser):
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: the full name, or the username when none is recorded."""
         return self.get_full_name() or self.username
 
 

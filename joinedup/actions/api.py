@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from joinedup.accounts.actors import request_actor
@@ -18,7 +18,7 @@ from joinedup.actions import selectors, services
 from joinedup.actions.models import Action
 from joinedup.agencies.models import Agency
 from joinedup.api.concurrency import expected_version, with_etag
-from joinedup.api.idempotency import as_response, idempotent
+from joinedup.api.idempotency import as_response, idempotent, not_found
 from joinedup.core import clock
 from joinedup.core.actor import Actor
 from joinedup.core.errors import NotFound, ValidationFailed
@@ -85,7 +85,7 @@ def _out(action: Action) -> dict[str, Any]:
         "description": action.description,
         "person": _ref(action.person, action.person.full_name),
         "owner_agency": _ref(action.owner_agency, action.owner_agency.name),
-        "owner_user": _ref(owner, owner.get_full_name() or owner.username) if owner else None,
+        "owner_user": _ref(owner, owner.display_name) if owner else None,
         "due_on": action.due_on,
         "status": action.status,
         "overdue": action.overdue(clock.today()),
@@ -94,15 +94,6 @@ def _out(action: Action) -> dict[str, Any]:
         "completed_at": action.completed_at,
         "completion_note": action.completion_note,
     }
-
-
-def _not_found(detail: str) -> HttpResponse:
-    """A 404 problem answered rather than raised: under an Idempotency-Key a raise would roll back the
-    denied access event with everything else."""
-    body = {"type": "about:blank", "title": "Not found", "status": 404, "detail": detail}
-    response = JsonResponse(body, status=404)
-    response["Content-Type"] = "application/problem+json"
-    return response
 
 
 @router.get("/mine", response=ActionList, summary="Your actions: open first, soonest due first")
@@ -137,7 +128,7 @@ def create_action(request: HttpRequest, payload: ActionIn) -> Any:
     try:
         access = people_selectors.person_get(actor, person_id=payload.person, route=request.path)
     except NotFound:
-        return _not_found("No such person")
+        return not_found("No such person")
     agency, user = _owner(payload)
     action = services.action_create(
         actor,
@@ -159,7 +150,7 @@ def _change(request: HttpRequest, action_id: uuid.UUID, run: Callable[[Actor, in
     try:
         selectors.action_get(actor, action_id, route=request.path)
     except NotFound:
-        return _not_found("Not found")
+        return not_found("Not found")
     action = run(actor, expected_version(request))
     fresh = selectors.action_get(actor, action.pk, route=request.path).action.record
     return with_etag(as_response((200, _out(fresh))), fresh.version)

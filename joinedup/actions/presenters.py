@@ -34,7 +34,7 @@ def _status(action: Action, today: date) -> tuple[str, str]:
 
 def owner_text(action: Action) -> str:
     if action.owner_user is not None:
-        return f"{action.owner_user.get_full_name() or action.owner_user.username}, {action.owner_agency.name}"
+        return f"{action.owner_user.display_name}, {action.owner_agency.name}"
     return action.owner_agency.name
 
 

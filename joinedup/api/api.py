@@ -10,8 +10,10 @@ from joinedup.api.auth import BearerToken, SessionWithMfa
 from joinedup.crisis.api import router as crisis_router
 from joinedup.forums.api import router as forums_router
 from joinedup.people.api import router as people_router
+from joinedup.plans.api import router as plans_router
 from joinedup.referrals.api import pathways_router
 from joinedup.referrals.api import router as referrals_router
+from joinedup.risk.api import router as risk_router
 
 api = NinjaAPI(
     title="joinedup API",
@@ -31,6 +33,8 @@ api.add_router("/referrals", referrals_router)
 api.add_router("/pathways", pathways_router)
 api.add_router("/forums", forums_router)
 api.add_router("/actions", actions_router)
+api.add_router("/plans", plans_router)
+api.add_router("/risk", risk_router)
 
 
 def urlpatterns() -> list[URLPattern | URLResolver]:

@@ -88,3 +88,9 @@ def idempotent[F: Callable[..., Any]](view: F) -> F:
             return _check(stored, request)
 
     return wrapper  # type: ignore[return-value]
+
+
+def not_found(detail: str) -> HttpResponse:
+    """A 404 problem answered rather than raised: under an Idempotency-Key a raise would roll back the
+    denied access event with everything else (the body is the one the API's 404 handler writes)."""
+    return problem_response(404, detail)

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from joinedup.risk.presenters import person_risk
 from joinedup.web import filters, form_render
 
 
@@ -30,6 +31,8 @@ def environment(**options: Any) -> Environment:
         nhsuk_assets=f"{settings.STATIC_URL}nhsuk/assets",
         form_component=form_render.component,
         form_errors=form_render.error_list,
+        # The person page's risk section and warnings (people's own view cannot import risk).
+        person_risk=person_risk,
     )
     env.filters.update(filters.FILTERS)
     return env

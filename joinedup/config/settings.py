@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "joinedup.crisis",
     "joinedup.actions",
     "joinedup.forums",
+    "joinedup.plans",
+    "joinedup.risk",
     "joinedup.api",
     "joinedup.web",
     # The synthetic data generator; its persona switcher is routed only in DEMO_MODE (ADR 0002).

@@ -15,6 +15,8 @@ urlpatterns = [
     path("crisis/", include("joinedup.crisis.urls")),
     path("forums/", include("joinedup.forums.urls")),
     path("actions/", include("joinedup.actions.urls")),
+    path("plans/", include("joinedup.plans.urls")),
+    path("", include("joinedup.risk.urls")),
     path("", include("joinedup.sharing.urls")),
     path("", include("joinedup.referrals.urls")),
     path("api/v1/", include((api_urlpatterns(), "api"), namespace="api")),

@@ -298,6 +298,21 @@ AGREEMENTS = (
         description="Joint work on homelessness prevention and Care Act assessments.",
     ),
     AgreementSpec(
+        "risk_conference",
+        "Northshire Risk Conference information sharing agreement",
+        "NS-ISA-005",
+        "police",
+        ("police", "refuge", "recovery", "cmht", "crisis", "housing", "asc", "probation", "ed", "ambulance"),
+        ("identity", "contact", "safeguarding", "risk", "criminal_justice", "housing", "coordination"),
+        ("forum",),
+        "e_public_task",
+        "g_substantial_public_interest",
+        "Paragraph 18: safeguarding of children and individuals at risk",
+        law_enforcement=True,
+        description="What the members of the risk conference share about people at high risk of domestic abuse, "
+        "to plan their safety together.",
+    ),
+    AgreementSpec(
         "wellbeing_draft",
         "Social prescribing pilot (draft)",
         "NS-ISA-004",
@@ -333,6 +348,15 @@ FORUMS = (
         ("cmht", "recovery", "housing", "asc", "probation", "peer", "police"),
         ("wellbeing",),
         0.015,
+    ),
+    ForumSpec(
+        "Northshire Risk Conference",
+        "risk_conference",
+        "police",
+        "risk_conference",
+        ("police", "refuge", "recovery", "cmht", "crisis", "housing", "asc", "probation", "ed", "ambulance"),
+        (),
+        0.0,  # its cases arrive by referral, as in the risk journey
     ),
     ForumSpec(
         "Northshire Distress Pathway Forum",

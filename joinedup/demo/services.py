@@ -66,9 +66,14 @@ from joinedup.people.models import (
     active_involvements,
 )
 from joinedup.people.nhs_numbers import synthetic
+from joinedup.people.services import involvement_start
 from joinedup.referrals.demo import seed_forum_pathways, seed_pathways
 from joinedup.referrals.models import Pathway, Referral
 from joinedup.referrals.services import referral_accept, referral_draft, referral_send
+from joinedup.risk import catalogue
+from joinedup.risk.definitions import ItemKind
+from joinedup.risk.models import FLAG_CATEGORIES, Flag, FlagKind
+from joinedup.risk.services import assessment_complete, flag_add
 from joinedup.sharing.models import (
     Agreement,
     AgreementScope,
@@ -91,7 +96,7 @@ from joinedup.sharing.models.forums import forum_cases_open
 
 # Bump when what `generate` makes of people, their records or the sharing between agencies changes:
 # `make bench` keeps one database per size and seed and remakes it only when this differs.
-DATA_VERSION = 4
+DATA_VERSION = 5
 DEMO_PASSWORD = "joinedup-demo-2026"  # noqa: S105 (synthetic demo accounts only)
 DEMO_DOMAIN = "northshire.example"
 BATCH = 5000  # people per transaction
@@ -782,7 +787,8 @@ class _People:
 
     def forum_cases(self, record: Any) -> None:
         gen, rng = self.gen, self.gen.rng
-        for forum in self.forums:
+        # A forum with no seeded cases draws nothing, so adding one leaves everyone else's people as they were.
+        for forum in (f for f in self.forums if f.share):
             roll = rng.random()
             if roll < forum.share:
                 record(
@@ -880,6 +886,7 @@ def generate(*, people: int = 500, seed: int = 2026, workers: int | None = None)
             batch, first_id = maker.chunk(*job)
             _write_people(batch, first_id=first_id, people=job[1], seed=seed)
         seed_forum_story(gen.now)
+        seed_risk_story(gen.now)
         return made
     workers = workers or os.cpu_count() or 1
     _maker = maker
@@ -902,6 +909,7 @@ def generate(*, people: int = 500, seed: int = 2026, workers: int | None = None)
     finally:
         _maker = None
     seed_forum_story(gen.now)
+    seed_risk_story(gen.now)
     return made
 
 
@@ -1003,3 +1011,73 @@ def seed_forum_story(now: datetime) -> list[Referral]:
         referral_send(who, referral_id=referral.pk)
         accepted.append(referral_accept(actor_for(forum.coordinator, "demo"), referral_id=referral.pk))
     return accepted
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk in the demo, told through the real services: the substance use worker's caseload includes
+# two people, one with a domestic abuse checklist done seven months ago (so the person page says a
+# review is due) and a domestic abuse marker in force, and an expired warning that still shows as
+# expired. The risk browser journey starts from this caseload.
+
+RISK_WORKER = "recovery.practitioner"
+RISK_CASELOAD = 2
+
+
+def _risk_caseload(worker: User) -> list[Person]:
+    """The worker's people: theirs already, topped up with people recovery does not yet work with."""
+    assert worker.agency is not None
+    mine = Involvement.objects.filter(active_involvements(), key_worker=worker).values("person_id")
+    people = list(Person.objects.filter(pk__in=mine).order_by("family_name", "given_name", "pk")[:RISK_CASELOAD])
+    if len(people) >= RISK_CASELOAD:
+        return people
+    known = Involvement.objects.filter(active_involvements(), agency=worker.agency).values("person_id")
+    newcomers = Person.objects.exclude(pk__in=known).order_by("family_name", "given_name", "pk")
+    who = actor_for(worker, "demo")
+    for person in newcomers[: RISK_CASELOAD - len(people)]:
+        involvement_start(
+            who,
+            person=person,
+            starts_on=clock.today() - timedelta(days=40),
+            team=worker.team,
+            role="Key worker",
+            key_worker=worker,
+        )
+        people.append(person)
+    return people
+
+
+def seed_risk_story(now: datetime) -> list[Person]:
+    """The worker's caseload, with an old checklist, a current marker and an expired warning."""
+    worker = User.objects.filter(username=RISK_WORKER).select_related("agency", "team").first()
+    checklist = catalogue.tool_get("domestic_abuse")
+    if worker is None or worker.agency is None or checklist is None:
+        return []
+    people = _risk_caseload(worker)
+    if not people or Flag.objects.filter(person=people[0], recorded_by=worker.agency).exists():
+        return people
+    who = actor_for(worker, "demo")
+    today = clock.local(now).date()
+    answers: dict[str, object] = {}
+    for n, item in enumerate(checklist.spec.items):
+        answers[item.key] = 0 if item.kind == ItemKind.NUMBER else ("yes" if n % 2 else "no")
+    assessment_complete(who, person=people[0], tool=checklist, answers=answers, assessed_on=today - timedelta(days=213))
+    flag_add(
+        who,
+        person=people[0],
+        kind="domestic_abuse",
+        reason="Ex-partner has found her new address; do not share contact details with him",
+        starts_on=today - timedelta(days=10),
+        ends_on=today + timedelta(days=80),
+    )
+    # History from before the demo began, written as it stood (the service refuses a past end date).
+    Flag.objects.create(
+        person=people[-1],
+        recorded_by=worker.agency,
+        category=FLAG_CATEGORIES[FlagKind.RISK_TO_STAFF],
+        kind=FlagKind.RISK_TO_STAFF,
+        reason="Threatened a worker at the hub in the spring; visit in pairs",
+        starts_on=today - timedelta(days=200),
+        ends_on=today - timedelta(days=20),
+        author=worker,
+    )
+    return people

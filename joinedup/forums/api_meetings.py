@@ -78,7 +78,7 @@ class CancelIn(Schema):
 
 
 def _name(user: Any) -> str:
-    return user.get_full_name() or user.username if user else ""
+    return user.display_name if user else ""
 
 
 def _forum(f: Forum) -> dict[str, Any]:

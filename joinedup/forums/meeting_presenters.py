@@ -47,7 +47,7 @@ def member_line(m: ForumMembership) -> MemberLine:
     return MemberLine(
         id=m.pk,
         agency=m.agency.name,
-        representative=rep.get_full_name() or rep.username if rep else "",
+        representative=rep.display_name if rep else "",
         confirmed=f"Confirmed {format_date(m.representative_confirmed_on)}" if m.representative_confirmed_on else "",
         contact_name=m.contact_name,
         contact_email=m.contact_email,

@@ -141,6 +141,9 @@ EXTRA_SECTIONS = (
     "agenda_items",
     "forum_research",
     "case_discussions",
+    "plans",
+    "risk_assessments",
+    "risk_flags",
 )
 
 
@@ -164,6 +167,9 @@ class PersonOut(Schema):
     agenda_items: list[SectionRecordOut] = []
     forum_research: list[SectionRecordOut] = []
     case_discussions: list[SectionRecordOut] = []
+    plans: list[SectionRecordOut] = []
+    risk_assessments: list[SectionRecordOut] = []
+    risk_flags: list[SectionRecordOut] = []
 
 
 class PersonSummary(Schema):

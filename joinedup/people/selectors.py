@@ -3,6 +3,7 @@
 import re
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -65,6 +66,20 @@ def person_search(
     if query.strip():
         people = _matching(actor, people, query, purpose)
     return _page(actor, people, page=page, size=size, purpose=purpose, route=route)
+
+
+def agency_involved(agency_id: uuid.UUID | None, person_id: uuid.UUID) -> bool:
+    """Whether the agency works with the person now. No policy read: ask only about the actor's own
+    agency (or one the actor has already been shown), never to find out who else is involved."""
+    if agency_id is None:
+        return False
+    return Involvement.objects.filter(active_involvements(), agency_id=agency_id, person_id=person_id).exists()
+
+
+def caseload_person_ids(actor: Actor) -> QuerySet[Involvement, Any]:
+    """The ids of the people the actor is key worker for now, as a subquery (no record is read)."""
+    mine = Involvement.objects.filter(active_involvements(), key_worker_id=actor.user_id)
+    return mine.filter(agency_id=actor.agency_id).values("person_id") if actor.agency_id else mine.none()
 
 
 def caseload(

@@ -69,6 +69,9 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "case_notes": sharing_presenters.case_note_items(access.section("case_notes"), presenters.why),
         "referrals": access.section("referrals"),
         "actions": access.section("actions"),
+        "plans": access.section("plans"),
+        "risk_assessments": access.section("risk_assessments"),
+        "risk_flags": access.section("risk_flags"),
     }
     return render(request, "people/detail.jinja", context)
 

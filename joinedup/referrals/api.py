@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -17,7 +17,7 @@ from joinedup.accounts.actors import request_actor
 from joinedup.accounts.models import User
 from joinedup.accounts.rules import Permission, has_permission
 from joinedup.api.concurrency import expected_version, with_etag
-from joinedup.api.idempotency import as_response, idempotent
+from joinedup.api.idempotency import as_response, idempotent, not_found
 from joinedup.core import clock
 from joinedup.core.actor import Actor
 from joinedup.core.errors import NotFound, ValidationFailed
@@ -255,15 +255,6 @@ def _actor_who_acts(request: HttpRequest) -> Actor:
     return actor
 
 
-def _not_found(detail: str) -> HttpResponse:
-    """A 404 problem answered rather than raised: under an Idempotency-Key a raise would roll back the
-    denied access event with everything else (the body is the one the API's 404 handler writes)."""
-    body = {"type": "about:blank", "title": "Not found", "status": 404, "detail": detail}
-    response = JsonResponse(body, status=404)
-    response["Content-Type"] = "application/problem+json"
-    return response
-
-
 def _etagged(status: int, data: dict[str, Any], version: int) -> HttpResponse:
     return with_etag(as_response((status, data)), version)
 
@@ -361,7 +352,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
     try:
         referral = _create(request, actor, payload)
     except NotFound:
-        return _not_found("No such person")
+        return not_found("No such person")
     view = selectors.referral_get(actor, referral_id=referral.pk, route=request.path)
     return _etagged(201, _out(referral, view.attachments), referral.version)
 
@@ -372,7 +363,7 @@ def _change(request: HttpRequest, referral_id: uuid.UUID, run: Any) -> Any:
     try:
         view: ReferralView = selectors.referral_get(actor, referral_id=referral_id, route=request.path)
     except NotFound:
-        return _not_found("Not found")
+        return not_found("Not found")
     actor = _actor_who_acts(request)
     version = expected_version(request)
     referral = run(actor, version)

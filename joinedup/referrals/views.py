@@ -32,7 +32,7 @@ from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
 from joinedup.core.formatting import format_datetime
 from joinedup.core.forms import add_domain_errors
 from joinedup.people import selectors as people_selectors
-from joinedup.referrals import presenters, selectors, services
+from joinedup.referrals import drafts, presenters, selectors, services
 from joinedup.referrals.forms import (
     CloseForm,
     DeclineForm,
@@ -47,14 +47,13 @@ from joinedup.referrals.models import Pathway, Referral
 from joinedup.referrals.selectors import INBOX_TABS, ReferralView
 from joinedup.sharing.policy import PersonAccess
 
-PREFIX = "referrals:"
+PREFIX = drafts.PREFIX
 DONE = f"{PREFIX}done"  # one-time token -> the referral it sent, so a resubmit finds it
 TABS = {"waiting": "Waiting for a decision", "accepted": "Accepted", "handed_over": "Handed over"}
 RECEIVER_ACTIONS = {"acknowledge", "accept", "decline", "handover", "close"}
 
 
-def _draft_key(person_id: uuid.UUID) -> str:
-    return f"{PREFIX}refer:{person_id}"
+_draft_key = drafts.draft_key
 
 
 def _require(request: HttpRequest, permission: Permission) -> Actor:
@@ -451,11 +450,13 @@ def again(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
         "sharing_note": [referral.sharing_note],
         "attachments": list(referral.attachments),
     }
-    request.session[_draft_key(referral.person_id)] = {
-        "pathway": str(referral.pathway_id),
-        "data": data,
-        "previous": str(referral.pk),
-    }
+    drafts.draft_seed(
+        request.session,
+        person_id=referral.person_id,
+        pathway_id=referral.pathway_id,
+        data=data,
+        previous=referral.pk,
+    )
     messages.info(request, "This is a new referral, filled in from the last one. Check every answer before you send it")
     return redirect("referrals:refer_details", person_id=referral.person_id)
 

@@ -706,6 +706,12 @@ def emergency_grant_for(actor: Actor, person_id: uuid.UUID) -> EmergencyGrant | 
     return _grant_for(actor, person_id, clock.now())
 
 
+def purpose_on(actor: Actor, person_id: uuid.UUID, purpose: Purpose = Purpose.DIRECT_CARE) -> Purpose:
+    """The purpose of a page about this person: emergency while the actor holds a grant on them
+    (DESIGN §3: any page during a grant is an emergency page), otherwise the one given."""
+    return Purpose.EMERGENCY if emergency_grant_for(actor, person_id) is not None else purpose
+
+
 def _section_rows(section: registry.Section, person_id: uuid.UUID) -> QuerySet[PersonRecord]:
     rows = section.model._default_manager.filter(person_id=person_id)
     if section.related:

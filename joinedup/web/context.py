@@ -24,6 +24,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items.append(("Referrals", "referrals:inbox", has_permission(actor, Permission.SEARCH_PEOPLE)))
     items.append(("Forums", "forums:list", has_permission(actor, Permission.SEARCH_PEOPLE)))
     items.append(("My actions", "actions:mine", has_permission(actor, Permission.SEARCH_PEOPLE)))
+    items.append(("Plans", "plans:mine", has_permission(actor, Permission.SEARCH_PEOPLE)))
     items.append(("Agencies", "agencies:directory", True))
     items.append(("Services", "directory:search", True))
     items.append(("Information governance", "sharing:governance", actor.has_role(RoleCode.IG_LEAD)))
@@ -56,7 +57,7 @@ def page_context(request: HttpRequest) -> dict[str, Any]:
     context.update(
         signed_in=True,
         actor=actor,
-        account_name=user.get_full_name() or user.username,
+        account_name=user.display_name,
         account_agency=actor.agency_name or "joinedup",
         account_roles=", ".join(role_labels) or "No role",
         navigation=_navigation(request),

@@ -17,8 +17,12 @@ from joinedup.crisis import presenters as crisis_presenters
 from joinedup.crisis import rules as crisis_rules
 from joinedup.crisis import selectors as crisis_selectors
 from joinedup.people import selectors as people_selectors
+from joinedup.plans import presenters as plan_presenters
+from joinedup.plans import selectors as plan_selectors
 from joinedup.referrals import presenters as referral_presenters
 from joinedup.referrals import selectors as referral_selectors
+from joinedup.risk import presenters as risk_presenters
+from joinedup.risk import selectors as risk_selectors
 from joinedup.sharing.presenters import governance as governance_presenters
 from joinedup.sharing.selectors import governance as governance_selectors
 
@@ -30,6 +34,7 @@ CASEWORK = {
     RoleCode.VOLUNTEER,
 }
 REFERRAL_INBOX = {RoleCode.PRACTITIONER, RoleCode.CRISIS_WORKER, RoleCode.MANAGER}
+REVIEWS = {RoleCode.PRACTITIONER, RoleCode.CRISIS_WORKER}
 SMALL_NUMBER = 5  # counts below this are shown as "fewer than 5" so no one can be singled out
 
 
@@ -67,6 +72,27 @@ def _referral_panel(actor: Actor, route: str) -> dict[str, Any]:
     return referral_presenters.inbox_panel(shown, waiting=waiting, overdue=overdue, team=team, now=clock.now())
 
 
+def _reviews_panel(actor: Actor, route: str) -> dict[str, Any]:
+    """Reviews coming up for the practitioner's own caseload: plans due within two weeks or overdue,
+    and their agency's risk assessments older than the tool allows (a stale level misleads)."""
+    today = clock.today()
+    plans = plan_selectors.plans_due_for_review(actor, route=route)
+    return {
+        "plans": plan_presenters.items(plans, today),
+        "assessments": [
+            {
+                "id": s.record.pk,
+                "tool": s.record.tool.name,
+                "level": s.record.level_label,
+                "assessed": risk_presenters.ago(s.record.assessed_on, today),
+                "person_id": s.record.person_id,
+                "person_name": s.record.person.full_name,
+            }
+            for s in risk_selectors.assessments_due_for_review(actor, route=route)
+        ],
+    }
+
+
 def panels(actor: Actor, *, route: str) -> list[Panel]:
     roles = {RoleCode(r) for r in actor.roles}
     shown: list[Panel] = []
@@ -79,6 +105,8 @@ def panels(actor: Actor, *, route: str) -> list[Panel]:
         shown.append(
             Panel("web/panels/caseload.jinja", {"page": people_selectors.caseload(actor, route=route, size=10)})
         )
+    if roles & REVIEWS and actor.agency_id:
+        shown.append(Panel("web/panels/reviews.jinja", _reviews_panel(actor, route)))
     if roles & REFERRAL_INBOX and actor.agency_id:
         shown.append(Panel("web/panels/referrals.jinja", _referral_panel(actor, route)))
     if RoleCode.IG_LEAD in roles and actor.agency_id:

@@ -13,7 +13,9 @@ from joinedup.demo.partnership import AGENCIES
 from joinedup.forums.models import AgendaItem, CaseDiscussion, Meeting, MeetingSeries
 from joinedup.people.models import Address, Alias, ContactDetail, Involvement, LeadAgency, LocalIdentifier, Person
 from joinedup.people.nhs_numbers import normalise
+from joinedup.plans.models import Plan
 from joinedup.referrals.models import Pathway, Referral
+from joinedup.risk.models import Assessment, Flag
 from joinedup.sharing.models import (
     Agreement,
     CaseNote,
@@ -72,6 +74,9 @@ def _people() -> list[tuple[str, str, str | None, object]]:
 def _wipe() -> None:
     """Remove the generated partnership (not the audit trail, which cannot be removed)."""
     for model in (
+        Plan,
+        Assessment,
+        Flag,
         Referral,
         AgendaItem,
         CaseDiscussion,
@@ -143,10 +148,12 @@ def test_partnership_shares_as_a_real_one_does():
     assert all(p.scopes.filter(purpose="direct_care").exists() for p in permits[:100])
 
     signed = Agreement.objects.filter(agreements_in_force(on=clock.today()))
-    assert 2 <= signed.count() <= 3
+    assert 3 <= signed.count() <= 4
     assert Agreement.objects.filter(signed_off_at=None).exists()  # a draft is no ground
-    forum = Forum.objects.get(agreement__in=signed)
-    assert ForumMembership.objects.filter(forum=forum, ends_at=None).count() >= 3
+    under_agreements = Forum.objects.filter(agreement__in=signed)
+    assert {f.kind for f in under_agreements} == {"co_occurring", "risk_conference"}
+    for forum in under_agreements:
+        assert ForumMembership.objects.filter(forum=forum, ends_at=None).count() >= 3
     current = ForumCase.objects.filter(forum_cases_open(at=now)).values("person_id").distinct().count()
     assert 0.005 * people < current < 0.05 * people
 
@@ -230,3 +237,14 @@ def test_demo_forums_have_a_calendar_and_named_representatives():
         assert Meeting.objects.filter(forum=forum, series__isnull=False).count() >= 2
     current = ForumMembership.objects.filter(ends_at__isnull=True)
     assert current.exists() and not current.filter(contact_email="").exists()
+
+
+def test_the_substance_use_worker_has_a_caseload_with_a_risk_story():
+    services.generate(people=60, seed=2026)
+    worker = User.objects.get(username="recovery.practitioner")
+    mine = Involvement.objects.filter(key_worker=worker, ends_on=None)
+    assert mine.count() >= 2
+    old = Assessment.objects.get(assessor=worker)
+    assert old.review_due() and old.person_id in {i.person_id for i in mine}
+    states = sorted(f.state().value for f in Flag.objects.filter(recorded_by=worker.agency))
+    assert states == ["current", "expired"]

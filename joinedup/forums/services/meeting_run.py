@@ -27,7 +27,8 @@ from joinedup.forums.models import (
     MinutesStatus,
 )
 from joinedup.forums.services.agenda import agenda_item_for_organiser, meeting_lock
-from joinedup.people.models import Involvement, LeadAgency, LeadAgreedBy, active_involvements
+from joinedup.people.models import LeadAgency, LeadAgreedBy
+from joinedup.people.selectors import agency_involved
 from joinedup.sharing.models import ForumCase, ForumMembership
 from joinedup.sharing.models.forums import forum_cases_open, memberships_in_force
 from joinedup.sharing.services import forum_case_close
@@ -166,10 +167,6 @@ def discussion_save(
     return discussion
 
 
-def _involved(agency_id: uuid.UUID, person_id: uuid.UUID) -> bool:
-    return Involvement.objects.filter(active_involvements(), agency_id=agency_id, person_id=person_id).exists()
-
-
 def forum_lead_agree(actor: Actor, *, item_id: uuid.UUID, agency_id: uuid.UUID | None, reason: str) -> LeadAgency:
     """The forum agrees which agency leads: a member of the forum or an agency working with the
     person. Recorded by the host agency, agreed by "forum" (the people service's own route needs the
@@ -179,7 +176,7 @@ def forum_lead_agree(actor: Actor, *, item_id: uuid.UUID, agency_id: uuid.UUID |
     agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
     if agency is None:
         errors["lead_agency"] = "Choose the agency that will lead"
-    elif agency.pk not in _member_agency_ids(item.meeting) and not _involved(agency.pk, item.person_id):
+    elif agency.pk not in _member_agency_ids(item.meeting) and not agency_involved(agency.pk, item.person_id):
         errors["lead_agency"] = "The lead must be a member of the forum or an agency working with the person"
     if not reason.strip():
         errors["lead_reason"] = "Say why this agency leads"

@@ -334,7 +334,7 @@ def party_signoffs(agreement: Agreement) -> list[PartySignoff]:
     for party in sorted(agreement.parties.all(), key=lambda a: a.name):
         signoff = by_agency.get(party.pk)
         if signoff:
-            who = signoff.signed_by.get_full_name() or signoff.signed_by.username
+            who = signoff.signed_by.display_name
             rows.append(
                 PartySignoff(party.pk, party.name, True, f"Signed off by {who} on {format_date(signoff.signed_at)}")
             )
@@ -430,7 +430,7 @@ def review_row(review: EmergencyReview, today: date, names: Mapping[uuid.UUID, s
     return {
         "id": review.pk,
         "href": reverse("sharing:emergency_review", kwargs={"review_id": review.pk}),
-        "who": grant.user.get_full_name() or grant.user.username,
+        "who": grant.user.display_name,
         "agency": grant.agency.name,
         "person": names.get(grant.person_id, "A person your agency holds records about"),
         "reason": grant.get_reason_display(),
@@ -442,9 +442,7 @@ def review_row(review: EmergencyReview, today: date, names: Mapping[uuid.UUID, s
         "overdue": review.due_on < today,
         "decided": review.outcome != ReviewOutcome.PENDING,
         "outcome": review.get_outcome_display(),
-        "reviewed_by": (review.reviewed_by.get_full_name() or review.reviewed_by.username)
-        if review.reviewed_by
-        else "",
+        "reviewed_by": review.reviewed_by.display_name if review.reviewed_by else "",
         "reviewed_at": format_datetime(review.reviewed_at),
         "note": review.note,
     }
@@ -455,7 +453,7 @@ def grant_summary(review: EmergencyReview, person: str) -> list[dict[str, Any]]:
     ended = grant.ended_at or grant.expires_at
     rows = [
         ("Person", person),
-        ("Who", f"{grant.user.get_full_name() or grant.user.username}, {grant.agency.name}"),
+        ("Who", f"{grant.user.display_name}, {grant.agency.name}"),
         ("Reason", grant.get_reason_display()),
         ("What they said", grant.explanation),
         ("Granted", format_datetime(grant.granted_at)),

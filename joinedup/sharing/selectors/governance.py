@@ -262,7 +262,7 @@ def _disclosures(agency_id: uuid.UUID, person_id: uuid.UUID) -> QuerySet[AccessE
 def _user_names(user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
     ids = {i for i in user_ids if i is not None}
     users = User.objects.filter(pk__in=ids).only("pk", "first_name", "last_name", "username")
-    return {u.pk: u.get_full_name() or u.username for u in users}
+    return {u.pk: u.display_name for u in users}
 
 
 def _role_labels(codes: Iterable[str]) -> list[str]:

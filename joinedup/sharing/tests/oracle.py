@@ -85,6 +85,9 @@ ACTION = "actions.action"
 AGENDA_ITEM = "forums.agendaitem"
 RESEARCH = "forums.research"
 CASE_DISCUSSION = "forums.casediscussion"
+PLAN = "plans.plan"
+RISK_ASSESSMENT = "risk.assessment"
+RISK_FLAG = "risk.flag"
 RECORD_MODELS = (
     LEAD_AGENCY,
     ALIAS,
@@ -102,6 +105,9 @@ RECORD_MODELS = (
     AGENDA_ITEM,
     RESEARCH,
     CASE_DISCUSSION,
+    PLAN,
+    RISK_ASSESSMENT,
+    RISK_FLAG,
 )
 # The sections of the person page and of the API's person, by record kind.
 SECTIONS = {
@@ -121,6 +127,9 @@ SECTIONS = {
     AGENDA_ITEM: "agenda_items",
     RESEARCH: "forum_research",
     CASE_DISCUSSION: "case_discussions",
+    PLAN: "plans",
+    RISK_ASSESSMENT: "risk_assessments",
+    RISK_FLAG: "risk_flags",
 }
 
 # Grounds.

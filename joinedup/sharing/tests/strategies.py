@@ -36,8 +36,11 @@ from joinedup.crisis.models import CrisisContact
 from joinedup.forums.models import AgendaItem, CaseDiscussion, Meeting, Research
 from joinedup.people.models import Address, Alias, ContactDetail, LeadAgency, LocalIdentifier, Person
 from joinedup.people.models import Involvement as InvolvementRow
+from joinedup.plans.models import Plan
 from joinedup.referrals.models import Pathway, Signposting, UrgencyLevel
 from joinedup.referrals.models import Referral as ReferralRow
+from joinedup.risk import catalogue
+from joinedup.risk.models import Assessment, Flag
 from joinedup.sharing.models import Agreement as AgreementRow
 from joinedup.sharing.models import (
     AgreementScope,
@@ -247,6 +250,9 @@ def _person(d: _Draws, agency_kind: dict[str, str], forums: tuple[Forum, ...]) -
         (oracle.AGENDA_ITEM, 1),
         (oracle.RESEARCH, 1),
         (oracle.CASE_DISCUSSION, 1),
+        (oracle.PLAN, 1),
+        (oracle.RISK_ASSESSMENT, 1),
+        (oracle.RISK_FLAG, 1),
     ):
         facts.records.extend(d.record(model, person) for _ in range(d.draw(st.integers(0, most))))
     for _ in range(d.draw(st.integers(0, 3))):
@@ -392,6 +398,22 @@ class Built:
         return self.rows[person].pk
 
 
+def _assessment(author: UserRow, key: str, today: Any) -> Assessment:
+    tool = catalogue.tool_get("domestic_abuse")
+    assert tool is not None
+    return Assessment(
+        tool=tool,
+        answers={},
+        score=0,
+        scored_level="standard",
+        calculated_level="standard",
+        final_level="standard",
+        judgement_reasons=key,
+        assessed_on=today,
+        assessor=author,
+    )
+
+
 def _record_row(built: Built, author: UserRow, record: Record, **extra: Any) -> Any:
     models: dict[str, Callable[..., Any]] = {
         oracle.ALIAS: lambda: Alias(kind="alias", given_name=record.key),
@@ -430,6 +452,15 @@ def _record_row(built: Built, author: UserRow, record: Record, **extra: Any) -> 
             meeting=built.meeting, knows=record.key, submitted_by=author, submitted_at=built.world.now
         ),
         oracle.CASE_DISCUSSION: lambda: CaseDiscussion(meeting=built.meeting, summary=record.key),
+        oracle.PLAN: lambda: Plan(kind="care_support", title=record.key, created_by=author),
+        oracle.RISK_ASSESSMENT: lambda: _assessment(author, record.key, built.world.today),
+        oracle.RISK_FLAG: lambda: Flag(
+            kind="risk_to_staff",
+            reason=record.key,
+            starts_on=built.world.today,
+            ends_on=built.world.today + timedelta(days=30),
+            author=author,
+        ),
     }
     row = models[record.model]() if record.model in models else extra.pop("row")
     row.person = built.rows[record.person] if record.person else None

@@ -20,8 +20,12 @@ from joinedup.crisis import services as crisis
 from joinedup.forums.models import Meeting
 from joinedup.forums.services import agenda
 from joinedup.people.tests.factories import ContactDetailFactory, InvolvementFactory, PersonFactory
+from joinedup.plans import services as plan_services
 from joinedup.referrals import services as referral_services
 from joinedup.referrals.tests.factories import PathwayFactory
+from joinedup.risk import catalogue
+from joinedup.risk import services as risk_services
+from joinedup.risk.tests.answers import answers_for
 from joinedup.sharing import services
 from joinedup.sharing.models import (
     Agreement,
@@ -94,6 +98,30 @@ SEEN_BY = {
     # Forums: only the organiser (here mental health's practitioner chairs) runs a case or edits the agenda.
     "forums/meetings/{meeting}/cases/{agenda_item}": {"own"},
     "forums/meetings/{meeting}/agenda/{agenda_item}/remove": {"own"},  # (back to the agenda)
+    # Plans: a care plan is coordination, read like an action; only staff who record about people, of
+    # an agency working with the person (or its author or lead), write or change one.
+    "plans/people/{p}/new": {"own", "consented", "agreement_only"},
+    "api/v1/plans/people/{p}": {"own", "own_ig_lead", "consented", "agreement_only", "volunteer"},
+    "plans/{plan}/": {"own", "own_ig_lead", "volunteer"},
+    "plans/{plan}/edit": {"own"},
+    "plans/{plan}/goals/new": {"own"},
+    "plans/{plan}/goals/{goal}/": {"own"},
+    "plans/{plan}/actions/new": {"own"},
+    "plans/{plan}/history": {"own", "own_ig_lead", "volunteer"},
+    "plans/{plan}/history/1": {"own", "own_ig_lead", "volunteer"},
+    "plans/{plan}/my-plan.pdf": {"own", "own_ig_lead", "volunteer"},
+    "api/v1/plans/{plan}": {"own", "own_ig_lead", "volunteer"},
+    # Risk: the page and the API lists show whoever may see the person only what they may read; an
+    # assessment (safeguarding) and a flag (risk) are their agency's; recording needs a caseworker.
+    "people/{p}/risk/": {"own", "own_ig_lead", "consented", "agreement_only", "volunteer"},
+    "people/{p}/risk/assess/{tool}": {"own", "consented", "agreement_only"},
+    "people/{p}/risk/flags/add": {"own", "consented", "agreement_only"},
+    "risk/assessments/{assessment}/": {"own", "own_ig_lead"},
+    "risk/flags/{flag}/end": {"own"},  # only the agency that raised it ends it
+    "api/v1/risk/people/{p}/assessments": {"own", "own_ig_lead", "consented", "agreement_only", "volunteer"},
+    "api/v1/risk/people/{p}/flags": {"own", "own_ig_lead", "consented", "agreement_only", "volunteer"},
+    "api/v1/risk/assessments/{assessment}": {"own", "own_ig_lead"},
+    "api/v1/risk/flags/{flag}": {"own", "own_ig_lead"},
 }
 
 
@@ -161,6 +189,19 @@ def world(partnership, settings):
         due_on=datetime.date.today() + datetime.timedelta(days=7),
         source="plan",
     )
+    risk_tool = catalogue.tool_get("domestic_abuse")
+    assert risk_tool is not None
+    assessment = risk_services.assessment_complete(
+        mh, person=person, tool=risk_tool, answers=answers_for(risk_tool.spec, yes=3)
+    )
+    flag = risk_services.flag_add(
+        mh,
+        person=person,
+        kind="risk_to_staff",
+        reason="Matrix warning",
+        starts_on=datetime.date.today(),
+        ends_on=datetime.date.today() + datetime.timedelta(days=30),
+    )
     export = SubjectAccessExport.objects.create(
         person=person,
         agency=p.mental_health,
@@ -194,7 +235,11 @@ def world(partnership, settings):
     starts = timezone.now() + datetime.timedelta(days=7)
     meeting = Meeting.objects.create(forum=forum, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
     agenda_item = agenda.agenda_add(mh, meeting=meeting, person=person, kind="new", risk_level=3)
+    plan, _ = plan_services.plan_create(mh, person=person, kind="care_support", title="Matrix plan")
+    goal = plan_services.goal_add(mh, plan_id=plan.pk, description="Matrix goal")
     ids = {
+        "plan": plan.pk,
+        "goal": goal.pk,
         "meeting": meeting.pk,
         "agenda_item": agenda_item.pk,
         "p": person.pk,
@@ -205,6 +250,9 @@ def world(partnership, settings):
         "linked_contact": linked_contact.pk,
         "referral": referral.pk,
         "action": action.pk,
+        "tool": "domestic_abuse",
+        "assessment": assessment.pk,
+        "flag": flag.pk,
     }
     return users, ids
 

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,22 +219,31 @@ class Browsing:
         self.assert_clean()
 
 
-@pytest.fixture
-def browsing(chromium: Any, app_server: AppServer) -> Iterator[Browsing]:
-    """A fresh browser context (no cookies) on the app server, guarded; the guards are checked at the end too."""
-    # axe goes in as an init script (run through the DevTools protocol, which the page's CSP does
-    # not govern), so the site's strict CSP stays enforced and any refusal shows up as a console
-    # error. `page.add_script_tag` would inject an inline <script> without the nonce, which that
-    # CSP blocks; the alternative, `bypass_csp=True`, would hide real CSP breakage.
+@contextmanager
+def guarded_context(chromium: Any, app_server: AppServer) -> Iterator[Browsing]:
+    """A fresh browser context (no cookies) on the app server, guarded; the guards are checked at the end too.
+
+    axe goes in as an init script (run through the DevTools protocol, which the page's CSP does not
+    govern), so the site's strict CSP stays enforced and any refusal shows up as a console error.
+    `page.add_script_tag` would inject an inline <script> without the nonce, which that CSP blocks;
+    the alternative, `bypass_csp=True`, would hide real CSP breakage.
+    """
     context = chromium.new_context(base_url=app_server.url, locale="en-GB", timezone_id="Europe/London")
     context.add_init_script(path=str(AXE_JS))
-    context.set_default_timeout(10_000)
+    # Generous: in CI the demo server shares two cores with both engines' test runs.
+    context.set_default_timeout(20_000)
     try:
         browsing = Browsing(page=context.new_page(), origin=app_server.url)
         yield browsing
         browsing.assert_clean()
     finally:
         context.close()
+
+
+@pytest.fixture
+def browsing(chromium: Any, app_server: AppServer) -> Iterator[Browsing]:
+    with guarded_context(chromium, app_server) as guarded:
+        yield guarded
 
 
 class Accounts:

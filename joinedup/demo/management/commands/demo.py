@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from joinedup.demo import services
+from joinedup.demo import plans_story, services
 
 
 class Command(BaseCommand):
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         made = services.generate(people=people, seed=seed)
+        plans_story.seed_plans_story()
         took = time.monotonic() - started
         self.stdout.write(
             f"Loaded the demo partnership: {made['agencies']} agencies, {made['users']} users, "
