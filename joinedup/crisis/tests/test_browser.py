@@ -33,8 +33,9 @@ def test_crisis_worker_logs_triages_and_closes_a_contact_from_the_board(browsing
     browsing.check()
     contact_url = page.url
 
-    page.get_by_role("button", name="Record the first response now").click()
-    page.wait_for_url(contact_url)
+    # The page posts back to its own address, so wait for the navigation rather than the URL.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the first response now").click()
     assert page.get_by_text("Responded in").first.is_visible()
 
     # The board, refreshed by htmx in place, shows the contact.
@@ -46,7 +47,8 @@ def test_crisis_worker_logs_triages_and_closes_a_contact_from_the_board(browsing
     browsing.check()
 
     page.goto(contact_url + "close")
-    page.get_by_role("button", name="Close contact").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Close contact").click()
     assert page.get_by_text("Choose the triage outcome before you close the contact").first.is_visible()
     browsing.check()
     page.get_by_label("Community triage advice to police or ambulance").check()

@@ -69,7 +69,7 @@ def test_a_non_member_is_told_nothing_exists(client_for, partnership, listed):
     client = client_for(partnership.volunteer)
     for path in _pages(conf, item).values():
         response = client.get(path)
-        assert response.status_code == 404 and "Robin" not in response.content.decode()
+        assert response.status_code == 404 and "Robin Marsh" not in response.content.decode()
 
 
 def test_listing_a_person_who_is_not_a_case_is_not_found(client_for, listed):

@@ -253,7 +253,8 @@ def test_page_shows_figures_with_the_benchmark(built, client_for):
     assert "14.4 minutes" in text
     assert "9 days" in text
     assert "2 of 3" in text and "67%" in text
-    assert "Robin" not in text and str(built.items["a"].person_id) not in text
+    person = built.items["a"].person
+    assert person.full_name not in text and str(person.pk) not in text
 
 
 def test_page_without_population_shows_no_benchmark(built, client_for):
