@@ -2,7 +2,8 @@
 
 An action agreed at a forum is read for the forum's purpose (its owner agency reads it through the
 forum's sharing agreement while the person is a current case); every other action for direct care.
-Each list reads both sets and audits each under its own purpose.
+Each list reads both sets and audits each under its own purpose; during an emergency grant on the
+person, their actions are read under the grant instead.
 """
 
 import uuid
@@ -36,9 +37,11 @@ def purpose_of(source: str) -> Purpose:
 
 def _readable(actor: Actor, purpose: Purpose) -> QuerySet[Action]:
     rows = policy.readable_records(actor, Action, purpose)
-    return (
-        rows.filter(source=ActionSource.FORUM) if purpose == Purpose.FORUM else rows.exclude(source=ActionSource.FORUM)
-    )
+    if purpose == Purpose.FORUM:
+        return rows.filter(source=ActionSource.FORUM)
+    if purpose == Purpose.DIRECT_CARE:
+        return rows.exclude(source=ActionSource.FORUM)
+    return rows  # an emergency read: every action about the person, whatever set it
 
 
 def _in_order(shown: list[Shown[Action]]) -> list[Shown[Action]]:
@@ -50,9 +53,11 @@ def _in_order(shown: list[Shown[Action]]) -> list[Shown[Action]]:
     return still_open + finished
 
 
-def _read(actor: Actor, narrow: Filter, *, route: str, limit: int) -> list[Shown[Action]]:
+def _read(
+    actor: Actor, narrow: Filter, *, route: str, limit: int, purposes: tuple[Purpose, ...] = PURPOSES
+) -> list[Shown[Action]]:
     shown: list[Shown[Action]] = []
-    for purpose in PURPOSES:
+    for purpose in purposes:
         rows = narrow(_readable(actor, purpose)).select_related(*RELATED).order_by("due_on")
         page = cast(list[Action], list(policy.with_grounds(actor, rows, purpose)[:limit]))
         shown.extend(policy.access_records(actor, page, purpose, route=route))
@@ -85,8 +90,9 @@ def agency_actions(
 
 
 def actions_for_person(actor: Actor, person_id: uuid.UUID, *, route: str = "", limit: int = 200) -> list[Shown[Action]]:
-    """The person's actions the actor may read, under either purpose."""
-    return _read(actor, lambda rows: rows.filter(person_id=person_id), route=route, limit=limit)
+    """The person's actions the actor may read, under either purpose (or under the grant, during one)."""
+    purposes = (Purpose.EMERGENCY,) if policy.purpose_on(actor, person_id) == Purpose.EMERGENCY else PURPOSES
+    return _read(actor, lambda rows: rows.filter(person_id=person_id), route=route, limit=limit, purposes=purposes)
 
 
 @dataclass
@@ -99,7 +105,8 @@ class ActionView:
 def action_get(actor: Actor, action_id: uuid.UUID, *, route: str = "") -> ActionView:
     """One action with its carry-forward history, audited; NotFound (and a denied event) otherwise."""
     source = Action.objects.filter(pk=action_id).values_list("source", flat=True).first()
-    shown, _ = policy.access_record(actor, Action, action_id, purpose_of(source or ""), route=route, related=RELATED)
+    purpose = policy.purpose_on_record(actor, Action, action_id, purpose_of(source or ""))
+    shown, _ = policy.access_record(actor, Action, action_id, purpose, route=route, related=RELATED)
     carries = list(ActionCarry.objects.filter(action_id=action_id).select_related("carried_by"))
     return ActionView(action=shown, person_name=shown.record.person.full_name, carries=carries)
 

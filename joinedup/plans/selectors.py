@@ -34,15 +34,9 @@ class PlanView:
     may_edit: bool
 
 
-def _purpose(actor: Actor, person_id: uuid.UUID | None) -> Purpose:
-    """Why the actor reads this person's plans: emergency during a grant on the person, else direct care."""
-    return policy.purpose_on(actor, person_id, PURPOSE) if person_id is not None else PURPOSE
-
-
 def plan_get(actor: Actor, plan_id: uuid.UUID, *, route: str = "") -> PlanView:
     """One plan with its goals, audited; NotFound (and a denied event) if the actor may not read it."""
-    person_id = Plan.objects.filter(pk=plan_id).values_list("person_id", flat=True).first()
-    purpose = _purpose(actor, person_id)
+    purpose = policy.purpose_on_record(actor, Plan, plan_id, PURPOSE)
     shown, _ = policy.access_record(actor, Plan, plan_id, purpose, route=route, related=RELATED)
     plan = shown.record
     goals = list(Goal.objects.filter(plan=plan).order_by("created_at"))
@@ -87,7 +81,7 @@ def goal_get(view: PlanView, goal_id: uuid.UUID) -> Goal:
 
 def plans_for_person(actor: Actor, person_id: uuid.UUID, *, route: str = "", limit: int = 100) -> list[Shown[Plan]]:
     """The person's plans the actor may read, audited."""
-    purpose = _purpose(actor, person_id)
+    purpose = policy.purpose_on(actor, person_id, PURPOSE)
     rows = policy.readable_records(actor, Plan, purpose).filter(person_id=person_id).select_related(*RELATED)
     page = cast(list[Plan], list(policy.with_grounds(actor, rows.order_by("status", "review_on"), purpose)[:limit]))
     return policy.access_records(actor, page, purpose, route=route)

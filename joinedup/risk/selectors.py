@@ -50,14 +50,6 @@ def assessments_for_person(
     )
 
 
-def _purpose_for_record(
-    actor: Actor, model: type[Assessment] | type[Flag], record_id: uuid.UUID, purpose: Purpose
-) -> Purpose:
-    """Emergency while the actor holds a grant on the record's person (only the person's id is looked up)."""
-    person_id = model.objects.filter(pk=record_id).values_list("person_id", flat=True).first()
-    return policy.purpose_on(actor, person_id, purpose) if person_id else purpose
-
-
 def series_version(actor: Actor, person_id: uuid.UUID, slug: str) -> int:
     """How far the actor's agency's series with this tool has got for the person (0 before the first),
     among the assessments the actor may read: the version a new assessment form is opened at. Only
@@ -72,7 +64,7 @@ def assessment_get(
     actor: Actor, assessment_id: uuid.UUID, *, purpose: Purpose = Purpose.DIRECT_CARE, route: str = ""
 ) -> Shown[Assessment]:
     """One assessment, audited; NotFound (and a denied event) when missing or not the actor's to see."""
-    purpose = _purpose_for_record(actor, Assessment, assessment_id, purpose)
+    purpose = policy.purpose_on_record(actor, Assessment, assessment_id, purpose)
     shown, _ = policy.access_record(actor, Assessment, assessment_id, purpose, route=route, related=ASSESSMENT_RELATED)
     return shown
 
@@ -90,7 +82,7 @@ def flags_for_person(
 def flag_get(
     actor: Actor, flag_id: uuid.UUID, *, purpose: Purpose = Purpose.DIRECT_CARE, route: str = ""
 ) -> Shown[Flag]:
-    purpose = _purpose_for_record(actor, Flag, flag_id, purpose)
+    purpose = policy.purpose_on_record(actor, Flag, flag_id, purpose)
     shown, _ = policy.access_record(actor, Flag, flag_id, purpose, route=route, related=FLAG_RELATED)
     return shown
 

@@ -712,6 +712,16 @@ def purpose_on(actor: Actor, person_id: uuid.UUID, purpose: Purpose = Purpose.DI
     return Purpose.EMERGENCY if emergency_grant_for(actor, person_id) is not None else purpose
 
 
+def purpose_on_record(
+    actor: Actor, model: type[PersonRecord], record_id: uuid.UUID, purpose: Purpose = Purpose.DIRECT_CARE
+) -> Purpose:
+    """`purpose_on` for the person a record is about, so that a record listed on the person page during
+    a grant opens under the grant too. Only the person's id is looked up; a missing record keeps the
+    purpose given (and is then not found by the read that follows)."""
+    person_id = model._default_manager.filter(pk=record_id).values_list("person_id", flat=True).first()
+    return purpose_on(actor, person_id, purpose) if person_id is not None else purpose
+
+
 def _section_rows(section: registry.Section, person_id: uuid.UUID) -> QuerySet[PersonRecord]:
     rows = section.model._default_manager.filter(person_id=person_id)
     if section.related:
