@@ -1,10 +1,6 @@
-"""The forums API, composed from its parts."""
-
-from ninja import Router
+"""The forums API: the meetings router, with the agenda's routes added under the same prefix."""
 
 from joinedup.forums.api_agenda import router as agenda_router
-from joinedup.forums.api_meetings import router as meetings_router
+from joinedup.forums.api_meetings import router
 
-router = Router()
-router.add_router("", meetings_router)
 router.add_router("", agenda_router)

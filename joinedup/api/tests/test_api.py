@@ -35,6 +35,13 @@ def test_openapi_document_is_published(client):
     assert {"/api/v1/people", "/api/v1/people/{person_id}", "/api/v1/agencies"} <= set(spec["paths"])
 
 
+def test_no_api_path_ends_in_a_slash(client):
+    """One spelling for every collection: `/api/v1/forums`, as `/api/v1/people`, not `/api/v1/forums/`."""
+    paths = set(client.get("/api/v1/openapi.json").json()["paths"])
+    assert "/api/v1/forums" in paths
+    assert sorted(p for p in paths if p.endswith("/")) == []
+
+
 def test_agencies_list(client_for, partnership):
     names = [a["name"] for a in client_for(partnership.volunteer).get("/api/v1/agencies").json()]
     assert "Northshire Police" in names

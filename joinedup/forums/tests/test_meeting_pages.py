@@ -138,7 +138,7 @@ def _post(client, path, body, **headers):
 
 def test_the_api_lists_forums_and_moves_meetings_with_if_match(client_for, conference, partnership):
     client = client_for(conference.coordinator)
-    assert [f["name"] for f in client.get("/api/v1/forums/").json()] == [conference.forum.name]
+    assert [f["name"] for f in client.get("/api/v1/forums").json()] == [conference.forum.name]
     detail = client.get(f"/api/v1/forums/{conference.forum.pk}").json()
     assert {m["agency"] for m in detail["members"]} >= {"Northshire Housing", "Northshire Recovery"}
     assert len(client.get(f"/api/v1/forums/{conference.forum.pk}/meetings").json()) == 1
@@ -158,7 +158,7 @@ def test_the_api_lists_forums_and_moves_meetings_with_if_match(client_for, confe
 
 def test_the_api_hides_forums_from_outsiders(client_for, conference, partnership):
     client = client_for(partnership.volunteer)
-    assert client.get("/api/v1/forums/").json() == []
+    assert client.get("/api/v1/forums").json() == []
     assert client.get(f"/api/v1/forums/{conference.forum.pk}").status_code == 404
     assert client.get(f"/api/v1/forums/meetings/{conference.meeting.pk}").status_code == 404
     cancel = _post(
