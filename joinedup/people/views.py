@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from joinedup.accounts.actors import request_actor
 from joinedup.accounts.rules import Permission, has_permission
-from joinedup.core.errors import NotFound, ValidationFailed
+from joinedup.core.errors import ValidationFailed
 from joinedup.core.forms import add_domain_errors
 from joinedup.people import presenters, selectors, services
 from joinedup.people.forms import (
@@ -21,6 +21,7 @@ from joinedup.people.forms import (
     PersonForm,
     SearchForm,
 )
+from joinedup.people.pages import person_or_404
 from joinedup.sharing.policy import PersonAccess
 from joinedup.sharing.presenters import consent as sharing_presenters
 
@@ -28,13 +29,6 @@ from joinedup.sharing.presenters import consent as sharing_presenters
 def _require(request: HttpRequest, permission: Permission) -> None:
     if not has_permission(request_actor(request), permission):
         raise Http404("Not found")
-
-
-def _person(request: HttpRequest, person_id: uuid.UUID) -> PersonAccess:
-    try:
-        return selectors.person_get(request_actor(request), person_id=person_id, route=request.path)
-    except NotFound:
-        raise Http404("No such person") from None
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -49,7 +43,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
-    access = _person(request, person_id)
+    access = person_or_404(request, person_id)
     context = {
         "title": access.identity.record.full_name if access.identity else "Person",
         "access": access,
@@ -98,7 +92,7 @@ def _record_form(request: HttpRequest, access: PersonAccess, form: forms.Form, t
     context = {
         "title": title,
         "form": form,
-        "person_name": access.identity.record.full_name if access.identity else "this person",
+        "person_name": access.name,
         "person_id": access.person.pk,
         "error_count": len(form.errors),
     }
@@ -110,7 +104,7 @@ def _add_record(
 ) -> HttpResponse:
     """The shared shape of "add a contact detail / an address" pages."""
     _require(request, Permission.RECORD_PEOPLE)
-    access = _person(request, person_id)
+    access = person_or_404(request, person_id)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,7 +130,7 @@ def address_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def involvement_end(request: HttpRequest, person_id: uuid.UUID, involvement_id: uuid.UUID) -> HttpResponse:
     _require(request, Permission.RECORD_PEOPLE)
-    access = _person(request, person_id)
+    access = person_or_404(request, person_id)
     # Only the agency's own involvements can be ended here; others' are not offered at all.
     actor = request_actor(request)
     if not any(
@@ -160,7 +154,7 @@ def lead_agency(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """An agency working with the person records which involved agency leads from now."""
     _require(request, Permission.RECORD_PEOPLE)
     actor = request_actor(request)
-    access = _person(request, person_id)
+    access = person_or_404(request, person_id)
     if not presenters.may_agree_lead(access, actor.agency_id):
         raise Http404("Not found")
     # Only agencies the user can see working with the person are offered.

@@ -16,7 +16,7 @@ from joinedup.actions import presenters as action_presenters
 from joinedup.core import clock
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
 from joinedup.core.forms import add_domain_errors, keep_after_stale
-from joinedup.people import selectors as people_selectors
+from joinedup.people.pages import person_or_404
 from joinedup.plans import history, pdf, presenters, rules, selectors, services
 from joinedup.plans.forms import ActionForm, CreateForm, GoalForm, PlanForm
 from joinedup.plans.models import Plan
@@ -49,10 +49,7 @@ def create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
     if not rules.may_write_plans(actor):
         raise Http404("Not found")
-    try:
-        access = people_selectors.person_get(actor, person_id=person_id, route=request.path)
-    except NotFound:
-        raise Http404("No such person") from None
+    access = person_or_404(request, person_id)
     form = CreateForm(request.POST or None, initial={"form_token": CreateForm.new_token()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -62,7 +59,7 @@ def create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, f"The {plan.get_kind_display().lower()} has been started")
             return redirect("plans:edit", plan_id=plan.pk)
-    name = access.identity.record.full_name if access.identity else "this person"
+    name = access.name
     context = {"title": "Write a plan", "form": form, "person_name": name, "person_id": person_id}
     return render(request, "plans/form.jinja", {**context, "button_text": "Start the plan"})
 

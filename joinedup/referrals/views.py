@@ -31,7 +31,7 @@ from joinedup.core.actor import Actor
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
 from joinedup.core.formatting import format_datetime
 from joinedup.core.forms import add_domain_errors
-from joinedup.people import selectors as people_selectors
+from joinedup.people.pages import person_or_404
 from joinedup.referrals import drafts, presenters, selectors, services
 from joinedup.referrals.forms import (
     CloseForm,
@@ -61,17 +61,6 @@ def _require(request: HttpRequest, permission: Permission) -> Actor:
     if not has_permission(actor, permission):
         raise Http404("Not found")
     return actor
-
-
-def _person(request: HttpRequest, person_id: uuid.UUID) -> PersonAccess:
-    try:
-        return people_selectors.person_get(request_actor(request), person_id=person_id, route=request.path)
-    except NotFound:
-        raise Http404("No such person") from None
-
-
-def _person_name(access: PersonAccess) -> str:
-    return access.identity.record.full_name if access.identity else "this person"
 
 
 def _view(request: HttpRequest, referral_id: uuid.UUID) -> ReferralView:
@@ -469,7 +458,7 @@ def again(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
 def refer(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Which service: each pathway with who it is for and what the referral must say."""
     actor = _require(request, Permission.RECORD_PEOPLE)
-    access = _person(request, person_id)
+    access = person_or_404(request, person_id)
     pathways = list(selectors.pathways_for(actor))
     items = presenters.pathway_items(pathways)
     key = _draft_key(person_id)
@@ -490,7 +479,7 @@ def refer(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "title": "Choose where to refer",
         "form": form,
         "items": items,
-        "person_name": _person_name(access),
+        "person_name": access.name,
         "person_id": person_id,
         "error_count": len(form.errors),
     }
@@ -574,7 +563,7 @@ def _details_page(
         "title": "Referral details",
         "form": form,
         "pathway": presenters.pathway_items([pathway])[0],
-        "person_name": _person_name(access),
+        "person_name": access.name,
         "person_id": access.person.pk,
         "previous": previous,
         "error_count": len(form.errors),
@@ -590,7 +579,7 @@ def _initial(data: dict[str, list[str]]) -> dict[str, Any]:
 def refer_details(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """How urgent, why, what matters, the risks, why sharing is lawful, and which records go with it."""
     actor = _require(request, Permission.RECORD_PEOPLE)
-    access = _person(request, person_id)
+    access = person_or_404(request, person_id)
     key = _draft_key(person_id)
     draft = request.session.get(key)
     pathway = _draft_pathway(request, actor, draft)
@@ -637,7 +626,7 @@ def _claim(request: HttpRequest) -> dict[str, Any]:
 def refer_check(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Check your answers; sending records the referral and sends it, once."""
     actor = _require(request, Permission.RECORD_PEOPLE)
-    access = _person(request, person_id)
+    access = person_or_404(request, person_id)
     if request.method == "POST":
         return _send(request, actor, access)
     draft = request.session.get(_draft_key(person_id))
@@ -652,7 +641,7 @@ def refer_check(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     names = {k: dict(v) for k, v in choices.items() if isinstance(v, list)}
     context = {
         "title": "Check your answers before sending the referral",
-        "person_name": _person_name(access),
+        "person_name": access.name,
         "person_id": person_id,
         "to_agency": pathway.to_agency.name,
         "rows": presenters.answer_rows(

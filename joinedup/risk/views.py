@@ -19,23 +19,11 @@ from joinedup.core import clock
 from joinedup.core.actor import Actor
 from joinedup.core.errors import NotFound, StaleVersion, ValidationFailed
 from joinedup.core.forms import add_domain_errors, keep_after_stale
-from joinedup.people import selectors as people_selectors
+from joinedup.people.pages import person_or_404
 from joinedup.referrals.drafts import draft_key, draft_seed
 from joinedup.risk import catalogue, prefill, presenters, rules, selectors, services
 from joinedup.risk.forms import AssessmentForm, FlagEndForm, FlagForm
 from joinedup.risk.models import Assessment
-from joinedup.sharing.policy import PersonAccess
-
-
-def _person(request: HttpRequest, person_id: uuid.UUID) -> PersonAccess:
-    try:
-        return people_selectors.person_get(request_actor(request), person_id=person_id, route=request.path)
-    except NotFound:
-        raise Http404("No such person") from None
-
-
-def _name(access: PersonAccess) -> str:
-    return access.identity.record.full_name if access.identity else "this person"
 
 
 def _recorder(request: HttpRequest) -> Actor:
@@ -48,14 +36,14 @@ def _recorder(request: HttpRequest) -> Actor:
 def person_risk(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """The tools to use, the person's assessments (newest first) and every flag the reader may see."""
     actor = request_actor(request)
-    access = _person(request, person_id)
+    access = person_or_404(request, person_id)
     today = clock.today()
     assessments = selectors.assessments_for_person(actor, person_id, purpose=access.purpose, route=request.path)
     flags = selectors.flags_for_person(actor, person_id, purpose=access.purpose, route=request.path)
     live, past = presenters.flag_lines(flags, today)
     context = {
-        "title": f"Risk: {_name(access)}",
-        "person_name": _name(access),
+        "title": f"Risk: {access.name}",
+        "person_name": access.name,
         "person_id": person_id,
         "tools": catalogue.current_tools(),
         "levels": presenters.current_levels(assessments, today),
@@ -72,7 +60,7 @@ def person_risk(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assess(request: HttpRequest, person_id: uuid.UUID, slug: str) -> HttpResponse:
     actor = _recorder(request)
-    access = _person(request, person_id)
+    access = person_or_404(request, person_id)
     tool = catalogue.tool_get(slug)
     if tool is None:
         raise Http404("No such tool")
@@ -105,7 +93,7 @@ def assess(request: HttpRequest, person_id: uuid.UUID, slug: str) -> HttpRespons
         "title": tool.name,
         "tool": tool,
         "form": form,
-        "person_name": _name(access),
+        "person_name": access.name,
         "person_id": person_id,
         "error_count": len(form.errors),
     }
@@ -164,7 +152,7 @@ def refer(request: HttpRequest, assessment_id: uuid.UUID, pathway_id: uuid.UUID)
 @require_http_methods(["GET", "POST"])
 def flag_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     actor = _recorder(request)
-    access = _person(request, person_id)
+    access = person_or_404(request, person_id)
     form = FlagForm(request.POST or None, initial={"starts_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -177,7 +165,7 @@ def flag_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     context: dict[str, Any] = {
         "title": "Add a warning",
         "form": form,
-        "person_name": _name(access),
+        "person_name": access.name,
         "person_id": person_id,
         "error_count": len(form.errors),
     }

@@ -648,6 +648,11 @@ class PersonAccess:
     def section(self, name: str) -> list[Shown[Any]]:
         return self.sections.get(name, [])
 
+    @property
+    def name(self) -> str:
+        """What a page calls the person: their name if the actor may read their identity."""
+        return self.identity.record.full_name if self.identity else "this person"
+
     def shown(self) -> list[Shown[Any]]:
         identity = [self.identity] if self.identity else []
         return [*identity, *(s for rows in self.sections.values() for s in rows)]

@@ -75,10 +75,6 @@ def _consent(request: HttpRequest, access: PersonAccess, consent_id: uuid.UUID, 
         raise Http404("No such consent") from None
 
 
-def _person_name(access: PersonAccess) -> str:
-    return access.identity.record.full_name if access.identity else "this person"
-
-
 def _form(request: HttpRequest, data: Any = None, files: Any = None) -> ConsentForm:
     return ConsentForm(
         data,
@@ -132,7 +128,7 @@ def _form_page(request: HttpRequest, access: PersonAccess, form: ConsentForm, st
     context = {
         "title": "Record consent to share",
         "form": form,
-        "person_name": _person_name(access),
+        "person_name": access.name,
         "person_id": access.person.pk,
         "evidence_name": pending["name"] if pending else "",
         "error_count": len(form.errors),
@@ -202,7 +198,7 @@ def consent_check(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     pending = request.session.get(_evidence_key(person_id))
     context = {
         "title": "Check your answers before recording consent",
-        "person_name": _person_name(access),
+        "person_name": access.name,
         "person_id": person_id,
         "sentences": present.sentences(
             present.spec_rules(kwargs["provisions"], names),
@@ -268,7 +264,7 @@ def consent_detail(request: HttpRequest, person_id: uuid.UUID, consent_id: uuid.
     item = present.consent_item(shown, actor.agency_id, present.why_line)
     context = {
         "title": "Consent to share",
-        "person_name": _person_name(access),
+        "person_name": access.name,
         "person_id": person_id,
         "item": item,
         "rows": present.consent_rows(shown.record),
@@ -283,7 +279,7 @@ def _change_page(
     context = {
         "title": title,
         "form": form,
-        "person_name": _person_name(access),
+        "person_name": access.name,
         "person_id": access.person.pk,
         "item": present.consent_item(shown, request_actor(request).agency_id),
         "error_count": len(form.errors),

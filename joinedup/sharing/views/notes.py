@@ -39,7 +39,7 @@ def case_note_new(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     context = {
         "title": "Add a case note",
         "form": form,
-        "person_name": access.identity.record.full_name if access.identity else "this person",
+        "person_name": access.name,
         "person_id": person_id,
         "error_count": len(form.errors),
     }
