@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import cast
 
 from django.db.models import Q, QuerySet
 
@@ -59,8 +58,7 @@ def _read(
     shown: list[Shown[Action]] = []
     for purpose in purposes:
         rows = narrow(_readable(actor, purpose)).select_related(*RELATED).order_by("due_on")
-        page = cast(list[Action], list(policy.with_grounds(actor, rows, purpose)[:limit]))
-        shown.extend(policy.access_records(actor, page, purpose, route=route))
+        shown.extend(policy.read_page(actor, rows, purpose, route=route, limit=limit))
     return _in_order(shown)[:limit]
 
 

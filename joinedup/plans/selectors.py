@@ -4,7 +4,6 @@ its history and the actions set from it are read only once the plan itself has b
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import cast
 
 from django.db.models import QuerySet
 
@@ -83,8 +82,7 @@ def plans_for_person(actor: Actor, person_id: uuid.UUID, *, route: str = "", lim
     """The person's plans the actor may read, audited."""
     purpose = policy.purpose_on(actor, person_id, PURPOSE)
     rows = policy.readable_records(actor, Plan, purpose).filter(person_id=person_id).select_related(*RELATED)
-    page = cast(list[Plan], list(policy.with_grounds(actor, rows.order_by("status", "review_on"), purpose)[:limit]))
-    return policy.access_records(actor, page, purpose, route=route)
+    return policy.read_page(actor, rows.order_by("status", "review_on"), purpose, route=route, limit=limit)
 
 
 def plans_of_my_people(actor: Actor, *, route: str = "", limit: int = 50) -> list[Shown[Plan]]:
@@ -111,8 +109,7 @@ def plans_due_for_review(actor: Actor, *, within_days: int = 14, route: str = ""
 
 def _soonest_review_first(actor: Actor, rows: QuerySet[Plan], *, route: str, limit: int) -> list[Shown[Plan]]:
     rows = rows.select_related(*RELATED).order_by("review_on", "created_at")
-    page = cast(list[Plan], list(policy.with_grounds(actor, rows, PURPOSE)[:limit]))
-    return policy.access_records(actor, page, PURPOSE, route=route)
+    return policy.read_page(actor, rows, PURPOSE, route=route, limit=limit)
 
 
 def plan_actions(actor: Actor, plan: Plan, *, route: str = "") -> list[Shown[Action]]:
@@ -138,7 +135,6 @@ def team_agencies(actor: Actor, plan: Plan, *, route: str = "") -> list[Agency]:
     """The agencies that may lead the plan or own its actions, as far as the actor may see: the plan's
     author and the agencies whose involvement with the person the actor may read."""
     rows = _team_involvements(actor, plan)
-    page = cast(list[Involvement], list(policy.with_grounds(actor, rows.select_related("agency"), PURPOSE)))
-    shown = policy.access_records(actor, page, PURPOSE, route=route)
+    shown = policy.read_page(actor, rows.select_related("agency"), PURPOSE, route=route)
     agencies = {plan.recorded_by_id: plan.recorded_by, **{s.record.agency_id: s.record.agency for s in shown}}
     return sorted(agencies.values(), key=lambda a: a.name)

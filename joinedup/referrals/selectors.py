@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -49,11 +49,7 @@ def pathways_for(actor: Actor) -> QuerySet[Pathway]:
 
 
 def _rows(actor: Actor, referrals: QuerySet[Referral], *, route: str, limit: int) -> list[Shown[Referral]]:
-    rows = cast(
-        list[Referral],
-        list(policy.with_grounds(actor, referrals.select_related(*RELATED), Purpose.DIRECT_CARE)[:limit]),
-    )
-    return policy.access_records(actor, rows, Purpose.DIRECT_CARE, route=route)
+    return policy.read_page(actor, referrals.select_related(*RELATED), Purpose.DIRECT_CARE, route=route, limit=limit)
 
 
 INBOX_TABS = {

@@ -5,7 +5,6 @@ import uuid
 from datetime import timedelta
 from functools import reduce
 from operator import or_
-from typing import cast
 
 from django.db.models import Max, Q
 
@@ -36,8 +35,7 @@ def _of_person[R: (Assessment, Flag)](
     person page's (`PersonAccess.purpose`, emergency during a grant), which every caller has read."""
     rows = policy.readable_records(actor, model, purpose).filter(person_id=person_id)
     rows = rows.select_related(*related).order_by(*order)
-    page = cast(list[R], list(policy.with_grounds(actor, rows, purpose)[:limit]))
-    return policy.access_records(actor, page, purpose, route=route)
+    return policy.read_page(actor, rows, purpose, route=route, limit=limit)
 
 
 def assessments_for_person(
@@ -110,5 +108,4 @@ def assessments_due_for_review(actor: Actor, *, route: str = "", limit: int = 10
         .select_related(*ASSESSMENT_RELATED)
         .order_by("assessed_on", "created_at")
     )
-    page = cast(list[Assessment], list(policy.with_grounds(actor, rows, Purpose.DIRECT_CARE)[:limit]))
-    return policy.access_records(actor, page, Purpose.DIRECT_CARE, route=route)
+    return policy.read_page(actor, rows, Purpose.DIRECT_CARE, route=route, limit=limit)

@@ -786,6 +786,16 @@ def with_grounds[M: Person | PersonRecord](actor: Actor, rows: QuerySet[M], purp
     )
 
 
+def read_page[M: Person | PersonRecord](
+    actor: Actor, rows: QuerySet[M], purpose: Purpose, *, route: str = "", limit: int | None = None
+) -> list[Shown[M]]:
+    """The usual list read, in one call: rows already narrowed by `readable_people`/`readable_records`,
+    annotated with their grounds, cut to `limit`, fetched and audited (`access_records`)."""
+    annotated = with_grounds(actor, rows, purpose)
+    page = list(annotated if limit is None else annotated[:limit])
+    return access_records(actor, page, purpose, route=route)
+
+
 def _annotated_grounds(record: Record) -> frozenset[Ground]:
     held = {g for g in Ground if getattr(record, f"_ground_{g.value}", False)}
     return frozenset(held & _SEALED_GROUNDS if record.sealed else held - {Ground.RECORD_SHARE})
