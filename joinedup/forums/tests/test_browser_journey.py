@@ -37,8 +37,9 @@ def _to_forum(browsing: Browsing) -> None:
 def _next_meeting(browsing: Browsing, link: str) -> None:
     """From the forum page, the first upcoming meeting's page of that name."""
     page = browsing.page
-    page.get_by_role("region", name="Upcoming meetings").get_by_role("link", name=link).first.click()
-    page.wait_for_load_state("load")
+    # The current page is loaded already, so wait for the navigation itself, not a load state.
+    with page.expect_navigation():
+        page.get_by_role("region", name="Upcoming meetings").get_by_role("link", name=link).first.click()
 
 
 def _send_research(browsing: Browsing, accounts: Accounts, username: str, texts: tuple[str, str]) -> None:
@@ -111,8 +112,8 @@ def test_a_forum_lists_hears_and_follows_up_two_referrals(browsing: Browsing, ac
     browsing.check()
     with page.expect_navigation():
         page.get_by_role("button", name="I have read the statement out").click()
-    page.get_by_role("link", name="Record attendance").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record attendance").click()
     assert _heading(page, "Attendance").is_visible()
     browsing.check()
     # Present without a name is refused beside the field, and nothing typed is lost.

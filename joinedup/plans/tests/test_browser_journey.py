@@ -88,8 +88,8 @@ def test_two_agencies_co_edit_a_care_plan_and_nothing_is_lost(
     assert "Housing Options" in rows.nth(0).inner_text()
     assert "Community Mental Health" in rows.nth(1).inner_text()
     housing.check()
-    page.locator("tbody tr").nth(0).get_by_role("link").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator("tbody tr").nth(0).get_by_role("link").click()
     assert "with the arrears sorted" in " ".join(page.locator("ins").all_inner_texts())
     housing.check()
 
