@@ -50,8 +50,8 @@ run: setup
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
 	$(DEMO_ENV) $(MANAGE) demo
 	$(DEMO_ENV) $(MANAGE) demo_logins
-	$(DEMO_ENV) $(MANAGE) schedule_reminders
-	@# The task worker (reminders, exports) runs beside the server and stops when it does.
+	$(DEMO_ENV) $(MANAGE) schedule_daily
+	@# The task worker (reminders, calendars, exports) runs beside the server and stops when it does.
 	$(DEMO_ENV) $(MANAGE) db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000

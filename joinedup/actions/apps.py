@@ -8,7 +8,11 @@ class ActionsConfig(AppConfig):
 
     def ready(self) -> None:
         from joinedup.actions.models import Action
+        from joinedup.actions.tasks import send_action_reminders
+        from joinedup.core import daily
         from joinedup.sharing import registry
+
+        daily.register(send_action_reminders)
 
         registry.register(
             "actions",

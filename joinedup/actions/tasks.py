@@ -1,7 +1,7 @@
-"""The daily reminder sweep (run by the task worker: `manage.py db_worker`)."""
+"""The daily reminder sweep (run each morning by the task worker: `manage.py db_worker`)."""
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,21 +11,14 @@ from django.urls import reverse
 
 from joinedup.actions import selectors, services
 from joinedup.actions.models import Action, ActionReminder, ReminderKind
-from joinedup.core import clock
+from joinedup.core import clock, daily
 from joinedup.core.actor import SYSTEM
 from joinedup.core.formatting import format_date
 from joinedup.core.workdays import add_working_days
 
 logger = logging.getLogger(__name__)
 
-SWEEP_AT = time(7, 0)  # each morning, London time, before the working day starts
 DUE_SOON_WORKING_DAYS = 2
-
-
-def next_sweep_at(now: datetime) -> datetime:
-    """07:00 in London on the day after `now` (its London date), as an aware datetime."""
-    tomorrow = clock.local(now).date() + timedelta(days=1)
-    return datetime.combine(tomorrow, SWEEP_AT, tzinfo=clock.LONDON)
 
 
 def _kind(action: Action, today: date) -> ReminderKind:
@@ -86,29 +79,10 @@ def sweep(today: date) -> int:
     return sent
 
 
-def _sweep_queued(after: datetime | None = None) -> bool:
-    """A sweep is waiting in the database queue (optionally: one due to run after `after`)."""
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(status="READY", task_path=send_action_reminders.module_path)
-    return waiting.filter(run_after__gt=after).exists() if after else waiting.exists()
-
-
-def schedule(run_after: datetime | None = None) -> bool:
-    """Queue a sweep (now, or at `run_after`) unless one is already waiting. Only a queue that can
-    hold a task until later takes part: with an immediate backend the sweep would call itself forever."""
-    backend = send_action_reminders.get_backend()
-    if not backend.supports_defer or _sweep_queued():
-        return False
-    chosen = send_action_reminders.using(run_after=run_after) if run_after else send_action_reminders
-    chosen.enqueue()
-    return True
-
-
 @task()
 def send_action_reminders() -> int:
     """Today's reminders, then the next sweep queued for tomorrow morning."""
     sent = sweep(clock.today())
     logger.info("Action reminders sent: %d", sent)
-    schedule(next_sweep_at(clock.now()))
+    daily.schedule(send_action_reminders, daily.next_morning(clock.now()))
     return sent

@@ -7,8 +7,12 @@ class ForumsConfig(AppConfig):
     verbose_name = "Multi-agency forums"
 
     def ready(self) -> None:
+        from joinedup.core import daily
         from joinedup.forums.models import AgendaItem, CaseDiscussion, Research
+        from joinedup.forums.tasks import top_up_meetings
         from joinedup.sharing import registry
+
+        daily.register(top_up_meetings)
 
         registry.register(
             "agenda_items",

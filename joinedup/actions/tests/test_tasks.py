@@ -9,6 +9,7 @@ import time_machine
 from joinedup.actions import services, tasks
 from joinedup.actions.models import ActionReminder, CarryReason, ReminderKind
 from joinedup.actions.tests.factories import forum_action
+from joinedup.core import daily
 from joinedup.core.formatting import format_date
 from joinedup.core.tests.helpers import actor
 from joinedup.core.workdays import is_working_day
@@ -103,13 +104,6 @@ def test_an_owner_with_no_address_is_skipped_with_a_log_line(mailoutbox, partner
     assert str(action.pk) in caplog.text
 
 
-def test_the_next_sweep_is_tomorrow_at_seven_london_time():
-    late_evening = datetime.datetime(2026, 3, 29, 23, 30, tzinfo=datetime.UTC)  # 00:30 BST on the 30th
-    assert tasks.next_sweep_at(late_evening) == datetime.datetime(2026, 3, 31, 6, 0, tzinfo=datetime.UTC)
-    winter = datetime.datetime(2026, 1, 5, 12, 0, tzinfo=datetime.UTC)
-    assert tasks.next_sweep_at(winter) == datetime.datetime(2026, 1, 6, 7, 0, tzinfo=datetime.UTC)
-
-
 def test_the_sweep_queues_the_next_one_once(settings, mailoutbox, actions):
     from django_tasks_db.models import DBTaskResult
 
@@ -118,4 +112,4 @@ def test_the_sweep_queues_the_next_one_once(settings, mailoutbox, actions):
         tasks.send_action_reminders.call()
         tasks.send_action_reminders.call()
     queued = DBTaskResult.objects.filter(task_path=tasks.send_action_reminders.module_path, status="READY")
-    assert [q.run_after for q in queued] == [tasks.next_sweep_at(TUESDAY)]
+    assert [q.run_after for q in queued] == [daily.next_morning(TUESDAY)]

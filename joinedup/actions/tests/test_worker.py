@@ -1,5 +1,5 @@
 """The proof that reminders go out in production: the task worker, started the documented way
-(`manage.py schedule_reminders`, then `manage.py db_worker`) as a separate process against a real
+(`manage.py schedule_daily`, then `manage.py db_worker`) as a separate process against a real
 database with real commits, writes each reminder email exactly once over two sweeps.
 
 No module-level django_db mark: `committed_db` must be set up first (see joinedup/conftest.py).
@@ -83,7 +83,7 @@ def test_the_worker_sends_each_reminder_once_over_two_sweeps(committed_db, partn
         }
         env.pop("TASKS_BACKEND", None)
         worker = ("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0.1")
-        assert "queued" in _manage(env, "schedule_reminders")
+        assert "send_action_reminders: queued" in _manage(env, "schedule_daily")
         _manage(env, *worker)
         # The second sweep, as tomorrow's would run (its queued successor waits until 07:00).
         _manage(env, "shell", "-c", "from joinedup.actions.tasks import send_action_reminders as t; t.enqueue()")

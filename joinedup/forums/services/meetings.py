@@ -13,7 +13,7 @@ from django.db import transaction
 
 from joinedup.audit.services import record_write, snapshot, stale_version
 from joinedup.core import clock
-from joinedup.core.actor import Actor
+from joinedup.core.actor import SYSTEM, Actor
 from joinedup.core.errors import NotFound, ValidationFailed
 from joinedup.forums import invitations, schedule
 from joinedup.forums.models import Meeting, MeetingSeries, MeetingStatus
@@ -96,6 +96,20 @@ def series_generate(actor: Actor, *, series_id: uuid.UUID, months: int = MONTHS_
             raise NotFound("No such meeting series")
         organised_forum(actor, series.forum_id)
         return _generate(actor, series, months)
+
+
+def series_top_up() -> int:
+    """Each active series of an active forum generated `MONTHS_AHEAD` ahead again, by the system (the
+    morning task), so a forum keeps its calendar without its organiser pressing anything. Returns the
+    number of meetings added; a slot that already has a meeting is never filled again."""
+    ids = MeetingSeries.objects.filter(active=True, forum__active=True).values_list("pk", flat=True)
+    added = 0
+    for series_id in ids:
+        with transaction.atomic():  # one series at a time: a failure keeps what the others added
+            series = MeetingSeries.objects.select_for_update().filter(pk=series_id, active=True).first()
+            if series is not None:
+                added += len(_generate(SYSTEM, series, MONTHS_AHEAD))
+    return added
 
 
 def _generate(actor: Actor, series: MeetingSeries, months: int) -> list[Meeting]:
