@@ -767,11 +767,17 @@ def access_person(
         shown = access.shown()
         if shown:
             audit_shown(actor, person_id=person_id, purpose=purpose, shown=shown, route=route, reason=reason or "")
-            if access.emergency is not None:
-                only_by_emergency = {s.record.recorded_by_id for s in shown if s.grounds == {Ground.EMERGENCY}}
-                emergency_use_record(grant=access.emergency, agency_ids=only_by_emergency)
+            _note_emergency_use(access.emergency, shown)
             return access
     raise _deny(actor, person_id, purpose, route, reason or "")
+
+
+def _note_emergency_use(grant: EmergencyGrant | None, shown: Sequence[Shown[Any]]) -> None:
+    """Each agency whose records were read only because of the grant gets a review in its IG lead's
+    queue (the first read alerts them), whichever page or API call read them."""
+    only_by_emergency = {s.record.recorded_by_id for s in shown if s.grounds == {Ground.EMERGENCY}}
+    if grant is not None and only_by_emergency:
+        emergency_use_record(grant=grant, agency_ids=only_by_emergency)
 
 
 def with_grounds[M: Person | PersonRecord](actor: Actor, rows: QuerySet[M], purpose: Purpose) -> QuerySet[M]:
@@ -809,20 +815,24 @@ def access_records[R: Person | PersonRecord](
     by_person: dict[uuid.UUID, list[Shown[R]]] = {}
     for row in shown:
         by_person.setdefault(_person_id_of(row.record), []).append(row)
-    record_views(
-        actor,
-        [
-            View(
-                person_id=person_id,
-                purpose=purpose,
-                grounds={g for r in rows_of for g in r.grounds},
-                categories={str(r.record.category) for r in rows_of},
-                objects=[_record_entry(r) for r in rows_of],
-                route=route,
-            )
-            for person_id, rows_of in by_person.items()
-        ],
-    )
+    with transaction.atomic():
+        record_views(
+            actor,
+            [
+                View(
+                    person_id=person_id,
+                    purpose=purpose,
+                    grounds={g for r in rows_of for g in r.grounds},
+                    categories={str(r.record.category) for r in rows_of},
+                    objects=[_record_entry(r) for r in rows_of],
+                    route=route,
+                )
+                for person_id, rows_of in by_person.items()
+            ],
+        )
+        if purpose == Purpose.EMERGENCY:
+            for person_id, rows_of in by_person.items():
+                _note_emergency_use(emergency_grant_for(actor, person_id), rows_of)
     return shown
 
 
@@ -875,4 +885,6 @@ def access_record[M: PersonRecord](
     extras = _filter(context, _fetch_refs(with_refs, record.person_id), purpose)
     with transaction.atomic():
         audit_shown(actor, person_id=record.person_id, purpose=purpose, shown=[shown, *extras], route=route)
+        if purpose == Purpose.EMERGENCY:
+            _note_emergency_use(context.emergency, [shown, *extras])
     return shown, extras

@@ -18,7 +18,7 @@ from joinedup.plans import services as plan_services
 from joinedup.referrals import services as referral_services
 from joinedup.referrals.tests.factories import PathwayFactory
 from joinedup.sharing import services as sharing_services
-from joinedup.sharing.models import EmergencyReason
+from joinedup.sharing.models import EmergencyReason, EmergencyReview
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,23 @@ def test_each_record_the_person_page_lists_under_a_grant_opens_as_an_emergency_r
         assert set(reads.values_list("purpose", flat=True)) == {"emergency"}, name
     # The plan page lists the plan's own action, read under the grant as well.
     assert f"/actions/{records['plan_action'].pk}/" in client.get(pages["plan"]).content.decode()
+
+
+def test_a_record_read_only_under_the_grant_goes_to_its_agencys_ig_lead_from_any_page(client_for, partnership, records):
+    """Not only the person page: opening a record, or a list in the API, under the grant puts the
+    read in the review queue of the agency that recorded it (mental health here), alerting once."""
+    officer = partnership.police_officer
+    client = client_for(officer)
+    _grant(officer, records["person"])
+    assert not EmergencyReview.objects.exists()
+
+    assert client.get(f"/actions/{records['action'].pk}/").status_code == 200
+    review = EmergencyReview.objects.get()
+    assert review.agency_id == partnership.mental_health.pk and review.uses == 1
+    assert client.get(f"/referrals/{records['referral'].pk}/").status_code == 200
+    assert client.get(f"/api/v1/plans/people/{records['person'].pk}").status_code == 200  # a list read
+    review.refresh_from_db()
+    assert review.uses == 3 and EmergencyReview.objects.count() == 1
 
 
 def test_without_a_grant_the_reads_keep_their_own_purpose(client_for, partnership, records):
