@@ -81,8 +81,9 @@ def sweep(today: date) -> int:
 
 @task()
 def send_action_reminders() -> int:
-    """Today's reminders, then the next sweep queued for tomorrow morning."""
+    """Tomorrow morning's sweep queued (first, so that a failure today does not end the chain), then
+    today's reminders."""
+    daily.schedule(send_action_reminders, daily.next_morning(clock.now()))
     sent = sweep(clock.today())
     logger.info("Action reminders sent: %d", sent)
-    daily.schedule(send_action_reminders, daily.next_morning(clock.now()))
     return sent

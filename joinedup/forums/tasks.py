@@ -12,8 +12,9 @@ logger = logging.getLogger(__name__)
 
 @task()
 def top_up_meetings() -> int:
-    """Generate each meeting series three months ahead again, then queue tomorrow morning's run."""
+    """Queue tomorrow morning's run (first, so that a failure today does not end the chain), then
+    generate each meeting series three months ahead again."""
+    daily.schedule(top_up_meetings, daily.next_morning(clock.now()))
     added = meetings.series_top_up()
     logger.info("Forum meetings added to the calendar: %d", added)
-    daily.schedule(top_up_meetings, daily.next_morning(clock.now()))
     return added

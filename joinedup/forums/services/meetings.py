@@ -2,6 +2,7 @@
 generate its meetings, move a meeting, cancel one. Each change queues calendar invitations to the
 member agencies once committed."""
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,8 @@ from joinedup.core.errors import NotFound, ValidationFailed
 from joinedup.forums import invitations, schedule
 from joinedup.forums.models import Meeting, MeetingSeries, MeetingStatus
 from joinedup.forums.services.forum_details import organised_forum
+
+logger = logging.getLogger(__name__)
 
 MONTHS_AHEAD = 3
 UNSET: Any = object()  # "leave this field as it is"
@@ -102,13 +105,16 @@ def series_top_up() -> int:
     """Each active series of an active forum generated `MONTHS_AHEAD` ahead again, by the system (the
     morning task), so a forum keeps its calendar without its organiser pressing anything. Returns the
     number of meetings added; a slot that already has a meeting is never filled again."""
-    ids = MeetingSeries.objects.filter(active=True, forum__active=True).values_list("pk", flat=True)
+    ids = list(MeetingSeries.objects.filter(active=True, forum__active=True).values_list("pk", flat=True))
     added = 0
     for series_id in ids:
-        with transaction.atomic():  # one series at a time: a failure keeps what the others added
-            series = MeetingSeries.objects.select_for_update().filter(pk=series_id, active=True).first()
-            if series is not None:
-                added += len(_generate(SYSTEM, series, MONTHS_AHEAD))
+        try:
+            with transaction.atomic():  # one series at a time: a failure undoes only that series' part
+                series = MeetingSeries.objects.select_for_update().filter(pk=series_id, active=True).first()
+                if series is not None:
+                    added += len(_generate(SYSTEM, series, MONTHS_AHEAD))
+        except Exception:  # one broken series must not stop every other forum's calendar
+            logger.exception("Meeting series %s could not be topped up", series_id)
     return added
 
 

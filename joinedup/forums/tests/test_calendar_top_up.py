@@ -68,6 +68,31 @@ def test_a_stopped_series_or_a_closed_forum_is_not_topped_up(conference):
     assert Meeting.objects.filter(series=series).count() == before
 
 
+def test_one_broken_series_is_logged_and_the_others_are_still_topped_up(conference, caplog):
+    broken, good = _weekly(conference), _weekly(conference)
+    type(broken).objects.filter(pk=broken.pk).update(rule="FREQ=NEVER")
+    with time_machine.travel(TWO_MONTHS_ON, tick=False):
+        assert meetings.series_top_up() == 9
+    assert _last_meeting(good) == datetime.date(2026, 11, 3)
+    assert _last_meeting(broken) == datetime.date(2026, 9, 1)
+    assert f"Meeting series {broken.pk} could not be topped up" in caplog.text
+
+
+def test_a_failing_run_still_leaves_tomorrow_mornings_queued(settings, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def fails() -> int:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(meetings, "series_top_up", fails)
+    with pytest.raises(RuntimeError):
+        tasks.top_up_meetings.call()
+    queued = DBTaskResult.objects.filter(task_path=tasks.top_up_meetings.module_path, status="READY")
+    assert [q.run_after for q in queued] == [daily.next_morning(clock.now())]
+
+
 def test_the_task_tops_up_and_queues_tomorrow_mornings_run_once(settings, conference):
     from django_tasks_db.models import DBTaskResult
 
