@@ -103,8 +103,8 @@ class ActionView:
 def action_get(actor: Actor, action_id: uuid.UUID, *, route: str = "") -> ActionView:
     """One action with its carry-forward history, audited; NotFound (and a denied event) otherwise."""
     source = Action.objects.filter(pk=action_id).values_list("source", flat=True).first()
-    purpose = policy.purpose_on_record(actor, Action, action_id, purpose_of(source or ""))
-    shown, _ = policy.access_record(actor, Action, action_id, purpose, route=route, related=RELATED)
+    purpose = purpose_of(source or "")
+    shown, _ = policy.access_record(actor, Action, action_id, purpose, route=route, related=RELATED, follow_grant=True)
     carries = list(ActionCarry.objects.filter(action_id=action_id).select_related("carried_by"))
     return ActionView(action=shown, person_name=shown.record.person.full_name, carries=carries)
 

@@ -19,7 +19,7 @@ from joinedup.people.models import Involvement, active_involvements
 from joinedup.plans import rules
 from joinedup.plans.models import Goal, Plan, PlanStatus, PlanVersion, plan_ref
 from joinedup.sharing import policy
-from joinedup.sharing.policy import Shown
+from joinedup.sharing.policy import Ground, Shown
 
 RELATED = ("person", "lead_agency", "recorded_by", "created_by")
 PURPOSE = Purpose.DIRECT_CARE
@@ -35,13 +35,12 @@ class PlanView:
 
 def plan_get(actor: Actor, plan_id: uuid.UUID, *, route: str = "") -> PlanView:
     """One plan with its goals, audited; NotFound (and a denied event) if the actor may not read it."""
-    purpose = policy.purpose_on_record(actor, Plan, plan_id, PURPOSE)
-    shown, _ = policy.access_record(actor, Plan, plan_id, purpose, route=route, related=RELATED)
+    shown, _ = policy.access_record(actor, Plan, plan_id, PURPOSE, route=route, related=RELATED, follow_grant=True)
     plan = shown.record
     goals = list(Goal.objects.filter(plan=plan).order_by("created_at"))
     involved = people_selectors.agency_involved(actor.agency_id, plan.person_id)
     may_edit = rules.may_edit(actor, plan, agency_involved=involved)
-    if may_edit and purpose != PURPOSE:
+    if may_edit and Ground.EMERGENCY in shown.grounds:  # read under a grant (plans are never sealed)
         # A grant is for reading in an emergency: changing the plan still needs the direct care read
         # the service checks, so offer no edit the service would refuse.
         may_edit = policy.can_view(actor, plan, PURPOSE).allowed

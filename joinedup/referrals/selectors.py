@@ -96,10 +96,11 @@ def referral_get(actor: Actor, *, referral_id: uuid.UUID, route: str = "") -> Re
         actor,
         Referral,
         referral_id,
-        policy.purpose_on_record(actor, Referral, referral_id),
+        Purpose.DIRECT_CARE,
         route=route,
         related=RELATED,
         with_refs=Referral.objects.filter(pk=referral_id).values_list("attachments", flat=True).first() or [],
+        follow_grant=True,
     )
     referral = shown.record
     return ReferralView(

@@ -62,8 +62,9 @@ def assessment_get(
     actor: Actor, assessment_id: uuid.UUID, *, purpose: Purpose = Purpose.DIRECT_CARE, route: str = ""
 ) -> Shown[Assessment]:
     """One assessment, audited; NotFound (and a denied event) when missing or not the actor's to see."""
-    purpose = policy.purpose_on_record(actor, Assessment, assessment_id, purpose)
-    shown, _ = policy.access_record(actor, Assessment, assessment_id, purpose, route=route, related=ASSESSMENT_RELATED)
+    shown, _ = policy.access_record(
+        actor, Assessment, assessment_id, purpose, route=route, related=ASSESSMENT_RELATED, follow_grant=True
+    )
     return shown
 
 
@@ -80,8 +81,7 @@ def flags_for_person(
 def flag_get(
     actor: Actor, flag_id: uuid.UUID, *, purpose: Purpose = Purpose.DIRECT_CARE, route: str = ""
 ) -> Shown[Flag]:
-    purpose = policy.purpose_on_record(actor, Flag, flag_id, purpose)
-    shown, _ = policy.access_record(actor, Flag, flag_id, purpose, route=route, related=FLAG_RELATED)
+    shown, _ = policy.access_record(actor, Flag, flag_id, purpose, route=route, related=FLAG_RELATED, follow_grant=True)
     return shown
 
 

@@ -717,16 +717,6 @@ def purpose_on(actor: Actor, person_id: uuid.UUID, purpose: Purpose = Purpose.DI
     return Purpose.EMERGENCY if emergency_grant_for(actor, person_id) is not None else purpose
 
 
-def purpose_on_record(
-    actor: Actor, model: type[PersonRecord], record_id: uuid.UUID, purpose: Purpose = Purpose.DIRECT_CARE
-) -> Purpose:
-    """`purpose_on` for the person a record is about, so that a record listed on the person page during
-    a grant opens under the grant too. Only the person's id is looked up; a missing record keeps the
-    purpose given (and is then not found by the read that follows)."""
-    person_id = model._default_manager.filter(pk=record_id).values_list("person_id", flat=True).first()
-    return purpose_on(actor, person_id, purpose) if person_id is not None else purpose
-
-
 def _section_rows(section: registry.Section, person_id: uuid.UUID) -> QuerySet[PersonRecord]:
     rows = section.model._default_manager.filter(person_id=person_id)
     if section.related:
@@ -869,15 +859,20 @@ def access_record[M: PersonRecord](
     route: str = "",
     related: Sequence[str] = (),
     with_refs: Sequence[str] = (),
+    follow_grant: bool = False,
 ) -> tuple[Shown[M], list[Shown[Any]]]:
     """Fetch, check and audit one record (and those of `with_refs`, e.g. a referral's attachments, that
     the actor may also see), in one access event. NotFound and a denied event when the record is
-    missing or forbidden."""
+    missing or forbidden. With `follow_grant`, a record page reads as `emergency` while the actor holds
+    a grant on its person, as the person page does (DESIGN §3: any page during a grant), so what that
+    page lists opens too."""
     record = model._default_manager.select_related(*related).filter(pk=record_id).first()
     asked_for = f"{model._meta.label_lower}:{record_id}"
     if record is None:
         raise _deny(actor, None, purpose, route, asked_for, "Not found")
     context = PersonContext.load(actor, record.person_id)
+    if follow_grant and context.emergency is not None:
+        purpose = Purpose.EMERGENCY
     decision = _decide(context, record, purpose)
     if not decision.allowed:
         raise _deny(actor, record.person_id, purpose, route, asked_for, "Not found")
